@@ -1,0 +1,334 @@
+"""The secure base views every admin screen is built on."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from flask import Response, abort, flash, has_request_context, redirect, request, url_for
+from flask_admin import BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.model import typefmt
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+from sqlalchemy import UniqueConstraint, func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.utils import secure_filename
+
+from admin.fields import ThaiModelConverter
+from exports import be_text, safe_text, write_xlsx
+from i18n import form_translations
+from models import Choice, db
+from thai.dates import format_be, format_be_datetime
+from thai.nid import format_national_id, mask_national_id
+
+
+class AdminForm(FlaskForm):
+    """Flask-Admin's form base with Flask-WTF CSRF and Thai WTForms messages."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            return form_translations
+
+    def __init__(self, formdata: Any = None, obj: Any = None, prefix: str = "", **kwargs: Any):
+        self._obj = obj
+        super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
+
+
+# --------------------------------------------------------------------------- formatters
+
+
+def be_date_formatter(view: Any, value: dt.date, name: str) -> str:
+    return format_be(value)
+
+
+def be_datetime_formatter(view: Any, value: dt.datetime, name: str) -> str:
+    return format_be_datetime(value)
+
+
+def bool_text_formatter(view: Any, value: bool, name: str) -> str:
+    return _("Yes") if value else _("No")
+
+
+LIST_FORMATTERS = {
+    **typefmt.BASE_FORMATTERS,
+    dt.datetime: be_datetime_formatter,
+    dt.date: be_date_formatter,
+}
+EXPORT_FORMATTERS = {
+    **typefmt.EXPORT_FORMATTERS,
+    dt.datetime: be_datetime_formatter,
+    dt.date: lambda view, value, name: format_be(value, style="numeric"),
+    bool: bool_text_formatter,
+}
+
+
+def national_id_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    """Show a national ID in full to staff who need it, masked to everyone else."""
+    value = getattr(model, name, None)
+    if not value:
+        return ""
+    if current_user.is_authenticated and current_user.sees_personal_data:
+        return format_national_id(value)
+    return mask_national_id(value)
+
+
+def sensitive_flag_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    """Hide special-needs status (sensitive under the PDPA) from read-only users."""
+    if current_user.is_authenticated and current_user.sees_personal_data:
+        return bool_text_formatter(view, getattr(model, name), name)
+    return "—"
+
+
+def choice_formatter(choice: type[Choice]):
+    """Return a formatter that shows an enumeration's label instead of its code."""
+
+    def formatter(view: Any, context: Any, model: Any, name: str) -> str:
+        value = getattr(model, name.split(".")[-1], None)
+        if value is None:
+            return ""
+        try:
+            return choice(value).label
+        except ValueError:
+            return str(value)
+
+    return formatter
+
+
+def link_formatter(view: Any, context: Any, model: Any, name: str) -> str:
+    url = getattr(model, name, None)
+    if not url:
+        return ""
+    if not str(url).startswith(("http://", "https://")):
+        return str(url)
+    return Markup('<a href="{0}" target="_blank" rel="noopener">{0}</a>').format(url)
+
+
+def db_options(load: Any) -> Any:
+    """Wrap a filter's option loader so it reads the database per request, not at start-up."""
+
+    def options() -> list[tuple[Any, str]]:
+        return load() if has_request_context() else []
+
+    return options
+
+
+def choice_filter(column: Any, label: Any, choice: type[Choice]) -> FilterEqual:
+    """Return an equality filter offering an enumeration's labels."""
+    return FilterEqual(column, label, options=lambda: choice.choices())
+
+
+# --------------------------------------------------------------------------- access
+
+
+class SecureMixin:
+    """Logged-in users only; writes need the editor role; some views need admin."""
+
+    admin_only = False
+
+    def is_accessible(self) -> bool:
+        if not current_user.is_authenticated:
+            return False
+        return current_user.is_admin or not self.admin_only
+
+    def inaccessible_callback(self, name: str, **kwargs: Any):
+        if current_user.is_authenticated:
+            abort(403)
+        return redirect(url_for("auth.login", next=request.full_path))
+
+    def _handle_view(self, name: str, **kwargs: Any):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is not None:
+            return refused
+        if request.method == "POST" and not self.may_write():
+            abort(403)
+        return None
+
+    def may_write(self) -> bool:
+        return current_user.is_authenticated and current_user.can_edit
+
+
+class SecureBaseView(SecureMixin, BaseView):
+    """A custom page (imports, reports) behind the same login and role rules."""
+
+
+class SecureModelView(SecureMixin, ModelView):
+    """A model screen: Thai labels, BE dates, masked IDs, safe exports, Thai form errors."""
+
+    # Per-view switches; the user's role decides the rest (see the properties below).
+    allow_create = True
+    allow_edit = True
+    allow_delete = True
+
+    can_view_details = True
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 100_000
+    can_set_page_size = True
+    page_size = 50
+    page_size_options = (20, 50, 100, 200)
+    form_base_class = AdminForm
+    model_form_converter = ThaiModelConverter
+    column_type_formatters = LIST_FORMATTERS
+    column_type_formatters_detail = LIST_FORMATTERS
+    column_type_formatters_export = EXPORT_FORMATTERS
+    column_display_pk = False
+    named_filter_urls = True
+    details_modal = False
+    edit_modal = False
+    create_modal = False
+    # Thai labels for columns every view shares.
+    column_labels: dict[str, Any] = {}
+
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        super().__init__(model, db, **kwargs)
+
+    @property
+    def can_create(self) -> bool:
+        return self.allow_create and self.may_write()
+
+    @property
+    def can_edit(self) -> bool:
+        return self.allow_edit and self.may_write()
+
+    @property
+    def can_delete(self) -> bool:
+        return self.allow_delete and self.may_write()
+
+    def _get_filter_groups(self) -> Any:
+        # Options such as fiscal years come from the database: read them on every list page.
+        self._refresh_filters_cache()
+        return super()._get_filter_groups()
+
+    # ----------------------------------------------------------------- validation
+
+    def validate_form(self, form: Any) -> bool:
+        """Validate fields, then report duplicate keys beside the field, not as a crash."""
+        if not super().validate_form(form):
+            return False
+        return self.check_unique(form)
+
+    def check_unique(self, form: Any) -> bool:
+        current_id = request.args.get("id", type=int)
+        ok = True
+        for columns in self.unique_keys():
+            if not all(name in form for name in columns):
+                continue
+            values = {name: self.key_value(form[name].data) for name in columns}
+            if any(v is None for v in values.values()):
+                continue
+            query = select(func.count()).select_from(self.model)
+            for name, value in values.items():
+                query = query.where(getattr(self.model, name) == value)
+            if current_id is not None:
+                query = query.where(self.model.id != current_id)
+            if db.session.scalar(query):
+                field = form[columns[-1]]
+                label = ", ".join(str(form[name].label.text) for name in columns)
+                field.errors = [
+                    *field.errors,
+                    _("This %(label)s is already in use by another record.", label=label),
+                ]
+                ok = False
+        return ok
+
+    @staticmethod
+    def key_value(value: Any) -> Any:
+        if hasattr(value, "id") and not isinstance(value, str | int):
+            return value.id
+        if isinstance(value, str):
+            return value.strip()
+        return value
+
+    def unique_keys(self) -> list[tuple[str, ...]]:
+        """Return the model's unique keys as form field names (relations by name)."""
+        table = self.model.__table__
+        keys: list[tuple[str, ...]] = []
+        for column in table.columns:
+            if column.unique:
+                keys.append((column.key,))
+        for constraint in table.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                keys.append(tuple(column.key for column in constraint.columns))
+        return [tuple(self.form_name(name) for name in key) for key in keys]
+
+    def form_name(self, column: str) -> str:
+        """Map a foreign-key column (college_id) to its relationship field (college)."""
+        if column.endswith("_id"):
+            relation = column[:-3]
+            if hasattr(self.model, relation):
+                return relation
+        return column
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, IntegrityError):
+            db.session.rollback()
+            flash(
+                _(
+                    "The record was not saved: it conflicts with existing data "
+                    "(a duplicate key, a missing required value or a record still in use)."
+                ),
+                "error",
+            )
+            return True
+        return super().handle_view_exception(exc)
+
+    # ----------------------------------------------------------------- export
+
+    def get_export_value(self, model: Any, name: Any) -> Any:
+        return safe_text(super().get_export_value(model, name))
+
+    def export_rows(self) -> tuple[list[str], list[list[str]]]:
+        _count, data = self._export_data()
+        headers = [str(label) for _name, label in self._export_columns]
+        rows = [[self.get_export_value(row, name) for name, _l in self._export_columns] for row in data]
+        return headers, rows
+
+    def export_filename(self, extension: str) -> str:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        name = secure_filename(self.endpoint) or "export"
+        return f"{name}-{stamp}.{extension}"
+
+    def _export_csv(self, return_url: Any) -> Response:
+        headers, rows = self.export_rows()
+        buffer = io.StringIO()
+        # The BOM makes Excel open Thai text as UTF-8 instead of mojibake.
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        writer.writerows(rows)
+        return Response(
+            buffer.getvalue().encode("utf-8"),
+            mimetype="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f"attachment; filename={self.export_filename('csv')}"
+            },
+        )
+
+    def _export_tablib(self, export_type: str, return_url: str) -> Response:
+        headers, rows = self.export_rows()
+        content = write_xlsx(headers, rows, sheet_name=str(self.name))
+        return Response(
+            content,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={
+                "Content-Disposition": f"attachment; filename={self.export_filename('xlsx')}"
+            },
+        )
+
+
+__all__ = [
+    "SecureBaseView",
+    "SecureModelView",
+    "be_text",
+    "choice_filter",
+    "choice_formatter",
+    "link_formatter",
+    "national_id_formatter",
+    "sensitive_flag_formatter",
+]

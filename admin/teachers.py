@@ -1,0 +1,212 @@
+"""ครู: teachers, their competency record, certificates and trainings."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import NumberRange, Optional
+
+from admin.base import SecureModelView, choice_filter, choice_formatter, national_id_formatter
+from admin.fields import NationalIdField
+from admin.labels import LABELS
+from admin.refs import COLLEGES, QUALIFICATION_REF, TEACHER_REF, UNIT_REF, agency_ref
+from admin.validators import NotBefore, email_validator, phone_validator, strip_filter
+from models import (
+    Teacher,
+    TeacherCertificate,
+    TeacherUnit,
+    Training,
+    TrainingAttendance,
+    UnitSource,
+)
+
+CATEGORY = _l("Teachers")
+
+UNIT_INLINE = (
+    TeacherUnit,
+    {
+        "form_columns": ("id", "unit", "achieved_on", "source", "evidence"),
+        "column_labels": LABELS,
+        "form_ajax_refs": {"unit": UNIT_REF},
+        "form_choices": {"source": UnitSource.choices()},
+    },
+)
+CERTIFICATE_INLINE = (
+    TeacherCertificate,
+    {
+        "form_columns": ("id", "qualification", "certificate_no", "issued_on", "expires_on"),
+        "column_labels": LABELS,
+        "form_ajax_refs": {"qualification": QUALIFICATION_REF},
+        "form_args": {"expires_on": {"validators": [NotBefore("issued_on")]}},
+    },
+)
+
+
+class TeacherView(SecureModelView):
+    column_labels = LABELS
+    column_list = (
+        "national_id",
+        "prefix",
+        "first_name",
+        "last_name",
+        "college",
+        "department",
+        "academic_standing",
+        "is_active",
+    )
+    column_details_list = (
+        "national_id",
+        "prefix",
+        "first_name",
+        "last_name",
+        "college",
+        "department",
+        "position",
+        "academic_standing",
+        "birth_date",
+        "email",
+        "phone",
+        "is_active",
+        "units",
+        "certificates",
+        "attendances",
+        "placements",
+        "created_at",
+        "updated_at",
+    )
+    column_export_list = (
+        "national_id",
+        "prefix",
+        "first_name",
+        "last_name",
+        "college",
+        "department",
+        "position",
+        "academic_standing",
+        "birth_date",
+        "email",
+        "phone",
+        "is_active",
+    )
+    column_searchable_list = ("national_id", "first_name", "last_name", "email")
+    column_filters = (
+        "college.name_th",
+        "college.province.name_th",
+        "college.province.region.name_th",
+        "department",
+        "academic_standing",
+        "is_active",
+    )
+    column_sortable_list = ("national_id", "first_name", "last_name", ("college", "college.name_th"))
+    column_default_sort = "id"
+    column_labels = {
+        **LABELS,
+        "college.province.name_th": _l("Province"),
+        "college.province.region.name_th": _l("Region"),
+        "placements": _l("Industry placements"),
+    }
+    column_formatters = {"national_id": national_id_formatter}
+    column_formatters_export = column_formatters
+    form_columns = (
+        "national_id",
+        "prefix",
+        "first_name",
+        "last_name",
+        "college",
+        "department",
+        "position",
+        "academic_standing",
+        "birth_date",
+        "email",
+        "phone",
+        "is_active",
+    )
+    form_overrides = {"national_id": NationalIdField}
+    form_ajax_refs = {"college": agency_ref(*COLLEGES)}
+    form_args = {
+        "first_name": {"filters": [strip_filter]},
+        "last_name": {"filters": [strip_filter]},
+        "phone": {"validators": [phone_validator]},
+        "email": {"validators": [email_validator]},
+    }
+    inline_models = (UNIT_INLINE, CERTIFICATE_INLINE)
+
+
+class TeacherUnitView(SecureModelView):
+    column_labels = {**LABELS, "teacher.national_id": _l("National ID")}
+    column_list = ("teacher", "unit", "achieved_on", "source", "evidence")
+    column_searchable_list = ("teacher.first_name", "teacher.last_name", "unit.code", "unit.title")
+    column_filters = (
+        choice_filter(TeacherUnit.source, _l("Source"), UnitSource),
+        "achieved_on",
+        "unit.code",
+    )
+    column_formatters = {"source": choice_formatter(UnitSource)}
+    column_formatters_export = column_formatters
+    form_columns = ("teacher", "unit", "achieved_on", "source", "evidence")
+    form_choices = {"source": UnitSource.choices()}
+    form_ajax_refs = {"teacher": TEACHER_REF, "unit": UNIT_REF}
+
+
+class CertificateView(SecureModelView):
+    column_labels = LABELS
+    column_list = ("certificate_no", "teacher", "qualification", "issued_on", "expires_on")
+    column_searchable_list = ("certificate_no", "teacher.first_name", "teacher.last_name")
+    column_filters = ("issued_on", "expires_on", "qualification.code")
+    form_columns = ("teacher", "qualification", "certificate_no", "issued_on", "expires_on")
+    form_ajax_refs = {"teacher": TEACHER_REF, "qualification": QUALIFICATION_REF}
+    form_args = {
+        "certificate_no": {"filters": [strip_filter]},
+        "expires_on": {"validators": [NotBefore("issued_on")]},
+    }
+
+
+class TrainingView(SecureModelView):
+    column_labels = LABELS
+    column_list = ("title", "provider", "excellence_field", "start_on", "end_on", "hours")
+    column_details_list = (
+        "title",
+        "provider",
+        "excellence_field",
+        "curriculum",
+        "start_on",
+        "end_on",
+        "hours",
+        "attendances",
+    )
+    column_searchable_list = ("title",)
+    column_filters = ("excellence_field.name_th", "provider.name_th", "start_on")
+    column_default_sort = ("start_on", True)
+    form_columns = ("title", "provider", "excellence_field", "curriculum", "start_on", "end_on", "hours")
+    form_ajax_refs = {"provider": agency_ref()}
+    form_args = {
+        "end_on": {"validators": [NotBefore("start_on")]},
+        "hours": {"validators": [Optional(), NumberRange(min=0)]},
+    }
+    inline_models = (
+        (
+            TrainingAttendance,
+            {
+                "form_columns": ("id", "teacher", "completed"),
+                "column_labels": LABELS,
+                "form_ajax_refs": {"teacher": TEACHER_REF},
+            },
+        ),
+    )
+
+
+def add_views(admin) -> None:
+    admin.add_view(TeacherView(Teacher, name=_l("Teachers"), category=CATEGORY, endpoint="teacher"))
+    admin.add_view(
+        TeacherUnitView(
+            TeacherUnit, name=_l("Competency record"), category=CATEGORY, endpoint="teacher_unit"
+        )
+    )
+    admin.add_view(
+        CertificateView(
+            TeacherCertificate,
+            name=_l("Qualification certificates"),
+            category=CATEGORY,
+            endpoint="certificate",
+        )
+    )
+    admin.add_view(TrainingView(Training, name=_l("Trainings"), category=CATEGORY, endpoint="training"))

@@ -1,0 +1,1067 @@
+"""The record model: agencies, MOUs, standards, curricula, teachers, placements, scholarships."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from thai.dates import format_be
+
+# Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+db = SQLAlchemy(model_class=Base)
+
+EXPIRING_DAYS = 90
+
+
+def today() -> dt.date:
+    """Return today's date (one place, so tests can reason about 'now')."""
+    return dt.date.today()
+
+
+class Choice(enum.StrEnum):
+    """A stored code with a translatable label; subclasses set LABELS."""
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, Any]]:
+        """Return (code, label) pairs; labels stay lazy so they follow the user's language."""
+        return [(m.value, cls.LABELS[m.value]) for m in cls]  # type: ignore[attr-defined]
+
+    @property
+    def label(self) -> str:
+        return str(self.LABELS[self.value])  # type: ignore[attr-defined]
+
+
+def choice_check(column: str, choice: type[Choice], nullable: bool = False) -> CheckConstraint:
+    """Return a CHECK constraint that keeps a column within an enumeration."""
+    values = ", ".join(f"'{m.value}'" for m in choice)
+    expr = f"{column} IN ({values})"
+    if nullable:
+        expr = f"{column} IS NULL OR {expr}"
+    return CheckConstraint(expr, name=f"{column}_valid")
+
+
+class TimestampMixin:
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, default=dt.datetime.now, onupdate=dt.datetime.now
+    )
+
+
+# --------------------------------------------------------------------------- reference data
+
+
+class Region(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name_th: Mapped[str] = mapped_column(String(100), unique=True)
+    name_en: Mapped[str] = mapped_column(String(100))
+
+    provinces: Mapped[list[Province]] = relationship(back_populates="region")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Province(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(2), unique=True)
+    name_th: Mapped[str] = mapped_column(String(100), unique=True)
+    name_en: Mapped[str] = mapped_column(String(100), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+
+    region: Mapped[Region] = relationship(back_populates="provinces")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+# --------------------------------------------------------------------------- agencies
+
+
+class AgencyKind(Choice):
+    MINISTRY = "ministry"
+    GOVERNMENT_OFFICE = "government_office"
+    BUREAU = "bureau"
+    PUBLIC_ORGANISATION = "public_organisation"
+    LOCAL_GOVERNMENT = "local_government"
+    FUND = "fund"
+    INTERNATIONAL = "international"
+    COLLEGE = "college"
+    TRAINING_SCHOOL = "training_school"
+    PROVINCIAL_OFFICE = "provincial_office"
+    CREDIT_BANK_CENTRE = "credit_bank_centre"
+    ESTABLISHMENT = "establishment"
+    COMMITTEE = "committee"
+
+
+AgencyKind.LABELS = {
+    "ministry": _l("Ministry"),
+    "government_office": _l("Government office"),
+    "bureau": _l("Bureau"),
+    "public_organisation": _l("Public organisation"),
+    "local_government": _l("Local government"),
+    "fund": _l("Fund"),
+    "international": _l("International organisation"),
+    "college": _l("College"),
+    "training_school": _l("Training school"),
+    "provincial_office": _l("Provincial education office"),
+    "credit_bank_centre": _l("Credit-bank centre"),
+    "establishment": _l("Establishment"),
+    "committee": _l("Committee"),
+}
+
+
+class Agency(TimestampMixin, db.Model):
+    __table_args__ = (choice_check("kind", AgencyKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_th: Mapped[str] = mapped_column(String(255), unique=True)
+    abbreviation: Mapped[str | None] = mapped_column(String(64), index=True)
+    name_en: Mapped[str | None] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("province.id"), index=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(255))
+    website: Mapped[str | None] = mapped_column(String(255))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    parent: Mapped[Agency | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Agency]] = relationship(back_populates="parent")
+    province: Mapped[Province | None] = relationship()
+    contacts: Mapped[list[AgencyContact]] = relationship(
+        back_populates="agency", cascade="all, delete-orphan"
+    )
+    mou_parties: Mapped[list[MouParty]] = relationship(back_populates="agency")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class AgencyContact(TimestampMixin, db.Model):
+    """A contact person of an agency; a coordinator names the programme they coordinate."""
+
+    # NULLs are distinct, so only named coordinator roles must be unique per agency.
+    __table_args__ = (UniqueConstraint("agency_id", "coordinator_for"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    position: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(255))
+    coordinator_for: Mapped[str | None] = mapped_column(String(255))
+
+    agency: Mapped[Agency] = relationship(back_populates="contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --------------------------------------------------------------------------- MOUs
+
+
+class MouStatus(Choice):
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    OPEN_ENDED = "open_ended"
+
+
+MouStatus.LABELS = {
+    "active": _l("Active"),
+    "expiring": _l("Expiring within 90 days"),
+    "expired": _l("Expired"),
+    "open_ended": _l("Open-ended"),
+}
+
+
+class Mou(TimestampMixin, db.Model):
+    __table_args__ = (
+        CheckConstraint("expires_on IS NULL OR expires_on >= signed_on", name="end_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref_no: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(500), index=True)
+    signed_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    scope: Mapped[str | None] = mapped_column(Text)
+    document_path: Mapped[str | None] = mapped_column(String(255))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    parties: Mapped[list[MouParty]] = relationship(
+        back_populates="mou", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.ref_no} {self.title}"
+
+    @hybrid_property
+    def status(self) -> str:
+        return mou_status(self.expires_on)
+
+    @status.inplace.expression
+    @classmethod
+    def _status_expression(cls):
+        now = today()
+        return case(
+            (cls.expires_on.is_(None), MouStatus.OPEN_ENDED.value),
+            (cls.expires_on < now, MouStatus.EXPIRED.value),
+            (
+                cls.expires_on <= now + dt.timedelta(days=EXPIRING_DAYS),
+                MouStatus.EXPIRING.value,
+            ),
+            else_=MouStatus.ACTIVE.value,
+        )
+
+    @property
+    def party_names(self) -> str:
+        return ", ".join(str(p.agency) for p in self.parties if p.agency)
+
+
+def mou_status(expires_on: dt.date | None, on: dt.date | None = None) -> str:
+    """Return the MOU status for an end date as seen on a given day."""
+    now = on or today()
+    if expires_on is None:
+        return MouStatus.OPEN_ENDED.value
+    if expires_on < now:
+        return MouStatus.EXPIRED.value
+    if expires_on <= now + dt.timedelta(days=EXPIRING_DAYS):
+        return MouStatus.EXPIRING.value
+    return MouStatus.ACTIVE.value
+
+
+class MouParty(db.Model):
+    __table_args__ = (UniqueConstraint("mou_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mou_id: Mapped[int] = mapped_column(ForeignKey("mou.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    signatory: Mapped[str | None] = mapped_column(String(255))
+
+    mou: Mapped[Mou] = relationship(back_populates="parties")
+    agency: Mapped[Agency] = relationship(back_populates="mou_parties")
+
+    def __str__(self) -> str:
+        return str(self.agency) if self.agency else ""
+
+
+# --------------------------------------------------------------------------- standards
+
+
+class Sector(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(255), unique=True)
+    name_en: Mapped[str | None] = mapped_column(String(255))
+
+    occupations: Mapped[list[Occupation]] = relationship(back_populates="sector")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class Occupation(db.Model):
+    __table_args__ = (UniqueConstraint("sector_id", "name_th"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sector_id: Mapped[int] = mapped_column(ForeignKey("sector.id"), index=True)
+    name_th: Mapped[str] = mapped_column(String(255))
+
+    sector: Mapped[Sector] = relationship(back_populates="occupations")
+    qualifications: Mapped[list[Qualification]] = relationship(back_populates="occupation")
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+qualification_unit = Table(
+    "qualification_unit",
+    db.metadata,
+    Column(
+        "qualification_id",
+        ForeignKey("qualification.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("unit_id", ForeignKey("competency_unit.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_qualification_unit_unit_id", "unit_id"),
+)
+
+
+class Qualification(TimestampMixin, db.Model):
+    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 8", name="level_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(500), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    occupation_id: Mapped[int | None] = mapped_column(ForeignKey("occupation.id"), index=True)
+
+    occupation: Mapped[Occupation | None] = relationship(back_populates="qualifications")
+    units: Mapped[list[CompetencyUnit]] = relationship(
+        secondary=qualification_unit, back_populates="qualifications", order_by="CompetencyUnit.code"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title} (ระดับ {self.level})"
+
+
+class CompetencyUnit(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(500), index=True)
+
+    qualifications: Mapped[list[Qualification]] = relationship(
+        secondary=qualification_unit, back_populates="units"
+    )
+    elements: Mapped[list[UnitElement]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan", order_by="UnitElement.code"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class UnitElement(db.Model):
+    __table_args__ = (UniqueConstraint("unit_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("competency_unit.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(500))
+    performance_criteria: Mapped[str | None] = mapped_column(Text)
+
+    unit: Mapped[CompetencyUnit] = relationship(back_populates="elements")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+# --------------------------------------------------------------------------- excellence fields
+
+
+class ExcellenceGroup(Choice):
+    EXCELLENCE_CENTER = "excellence_center"
+    EXPERT = "expert"
+    STANDARD = "standard"
+
+
+ExcellenceGroup.LABELS = {
+    "excellence_center": _l("Excellence Center"),
+    "expert": _l("Expert"),
+    "standard": _l("Standard"),
+}
+
+
+class ExcellenceField(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_th: Mapped[str] = mapped_column(String(255), unique=True)
+    name_en: Mapped[str | None] = mapped_column(String(255))
+    hub_college_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+
+    hub_college: Mapped[Agency | None] = relationship()
+    college_groups: Mapped[list[CollegeFieldGroup]] = relationship(
+        back_populates="field", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class CollegeFieldGroup(db.Model):
+    __table_args__ = (
+        UniqueConstraint("field_id", "college_id"),
+        choice_check("tier", ExcellenceGroup),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    field_id: Mapped[int] = mapped_column(
+        ForeignKey("excellence_field.id", ondelete="CASCADE"), index=True
+    )
+    college_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    tier: Mapped[str] = mapped_column(String(32))
+
+    field: Mapped[ExcellenceField] = relationship(back_populates="college_groups")
+    college: Mapped[Agency] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.college} — {self.field} ({ExcellenceGroup(self.tier).label})"
+
+
+# --------------------------------------------------------------------------- curricula
+
+
+class CurriculumKind(Choice):
+    VOCATIONAL_CERTIFICATE = "vocational_certificate"
+    HIGHER_VOCATIONAL = "higher_vocational"
+    TRAINING_SCHOOL = "training_school"
+    SHORT_COURSE = "short_course"
+    TEACHER_DEVELOPMENT = "teacher_development"
+
+
+CurriculumKind.LABELS = {
+    "vocational_certificate": _l("Vocational certificate (Por Wor Chor)"),
+    "higher_vocational": _l("Higher vocational certificate (Por Wor Sor)"),
+    "training_school": _l("Training-school course"),
+    "short_course": _l("Short course"),
+    "teacher_development": _l("Teacher-development curriculum"),
+}
+
+
+class CreditBankLevel(Choice):
+    LOWER_SECONDARY = "lower_secondary"
+    UPPER_SECONDARY = "upper_secondary"
+    ASSOCIATE = "associate"
+    SHORT_LIFELONG = "short_lifelong"
+
+
+CreditBankLevel.LABELS = {
+    "lower_secondary": _l("Lower secondary"),
+    "upper_secondary": _l("Upper secondary / Por Wor Chor"),
+    "associate": _l("Por Wor Sor / associate degree"),
+    "short_lifelong": _l("Short courses and lifelong learning"),
+}
+
+
+class Coverage(Choice):
+    FULL = "full"
+    PARTIAL = "partial"
+
+
+Coverage.LABELS = {"full": _l("Full"), "partial": _l("Partial")}
+
+
+class Curriculum(TimestampMixin, db.Model):
+    __table_args__ = (
+        choice_check("kind", CurriculumKind),
+        choice_check("level_group", CreditBankLevel, nullable=True),
+        CheckConstraint("hours IS NULL OR hours >= 0", name="hours_positive"),
+        CheckConstraint("credits IS NULL OR credits >= 0", name="credits_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(500), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    level_group: Mapped[str | None] = mapped_column(String(32))
+    field: Mapped[str | None] = mapped_column(String(255))
+    excellence_field_id: Mapped[int | None] = mapped_column(
+        ForeignKey("excellence_field.id"), index=True
+    )
+    hours: Mapped[int | None] = mapped_column(Integer)
+    credits: Mapped[int | None] = mapped_column(Integer)
+    edition_year: Mapped[int | None] = mapped_column(Integer)
+
+    owner: Mapped[Agency | None] = relationship()
+    excellence_field: Mapped[ExcellenceField | None] = relationship()
+    alignments: Mapped[list[CurriculumUnit]] = relationship(
+        back_populates="curriculum", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class CurriculumUnit(db.Model):
+    """An alignment row: a curriculum covers a unit of competence fully or partly."""
+
+    __table_args__ = (
+        UniqueConstraint("curriculum_id", "unit_id"),
+        choice_check("coverage", Coverage),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    curriculum_id: Mapped[int] = mapped_column(
+        ForeignKey("curriculum.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("competency_unit.id"), index=True)
+    coverage: Mapped[str] = mapped_column(String(16), default=Coverage.FULL.value)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    curriculum: Mapped[Curriculum] = relationship(back_populates="alignments")
+    unit: Mapped[CompetencyUnit] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({Coverage(self.coverage).label})" if self.unit else ""
+
+
+# --------------------------------------------------------------------------- teachers
+
+
+class Teacher(TimestampMixin, db.Model):
+    __table_args__ = (
+        CheckConstraint("length(national_id) = 13", name="national_id_length"),
+        Index("ix_teacher_name", "first_name", "last_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    national_id: Mapped[str] = mapped_column(String(13), unique=True)
+    prefix: Mapped[str | None] = mapped_column(String(64))
+    first_name: Mapped[str] = mapped_column(String(128))
+    last_name: Mapped[str] = mapped_column(String(128), index=True)
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    department: Mapped[str | None] = mapped_column(String(255))
+    position: Mapped[str | None] = mapped_column(String(128))
+    academic_standing: Mapped[str | None] = mapped_column(String(128))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    college: Mapped[Agency | None] = relationship()
+    units: Mapped[list[TeacherUnit]] = relationship(
+        back_populates="teacher", cascade="all, delete-orphan"
+    )
+    certificates: Mapped[list[TeacherCertificate]] = relationship(
+        back_populates="teacher", cascade="all, delete-orphan"
+    )
+    attendances: Mapped[list[TrainingAttendance]] = relationship(
+        back_populates="teacher", cascade="all, delete-orphan"
+    )
+    placements: Mapped[list[Placement]] = relationship(back_populates="teacher")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.prefix or ''}{self.first_name} {self.last_name}"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class UnitSource(Choice):
+    PLACEMENT = "placement"
+    TEST = "test"
+    TRAINING = "training"
+    CURRICULUM = "curriculum"
+    RECOGNITION = "recognition"
+
+
+UnitSource.LABELS = {
+    "placement": _l("Industry placement"),
+    "test": _l("Competency test"),
+    "training": _l("Training"),
+    "curriculum": _l("Aligned curriculum"),
+    "recognition": _l("Recognition of prior learning"),
+}
+
+
+class TeacherUnit(db.Model):
+    """A unit of competence in a teacher's Digital Competency Bank record."""
+
+    __table_args__ = (
+        UniqueConstraint("teacher_id", "unit_id"),
+        choice_check("source", UnitSource),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teacher.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(ForeignKey("competency_unit.id"), index=True)
+    achieved_on: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(32))
+    evidence: Mapped[str | None] = mapped_column(String(500))
+
+    teacher: Mapped[Teacher] = relationship(back_populates="units")
+    unit: Mapped[CompetencyUnit] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {format_be(self.achieved_on)}"
+
+
+class TeacherCertificate(db.Model):
+    """A professional-qualification certificate held by a teacher."""
+
+    __table_args__ = (
+        CheckConstraint("expires_on IS NULL OR expires_on >= issued_on", name="expiry_after_issue"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teacher.id", ondelete="CASCADE"), index=True
+    )
+    qualification_id: Mapped[int] = mapped_column(ForeignKey("qualification.id"), index=True)
+    certificate_no: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    teacher: Mapped[Teacher] = relationship(back_populates="certificates")
+    qualification: Mapped[Qualification] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.certificate_no} {self.qualification.title if self.qualification else ''}"
+
+
+class Training(TimestampMixin, db.Model):
+    __table_args__ = (
+        CheckConstraint("end_on IS NULL OR end_on >= start_on", name="end_after_start"),
+        CheckConstraint("hours IS NULL OR hours >= 0", name="hours_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500), index=True)
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    excellence_field_id: Mapped[int | None] = mapped_column(
+        ForeignKey("excellence_field.id"), index=True
+    )
+    curriculum_id: Mapped[int | None] = mapped_column(ForeignKey("curriculum.id"), index=True)
+    start_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    end_on: Mapped[dt.date | None] = mapped_column(Date)
+    hours: Mapped[int | None] = mapped_column(Integer)
+
+    provider: Mapped[Agency | None] = relationship()
+    excellence_field: Mapped[ExcellenceField | None] = relationship()
+    curriculum: Mapped[Curriculum | None] = relationship()
+    attendances: Mapped[list[TrainingAttendance]] = relationship(
+        back_populates="training", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.title} ({format_be(self.start_on)})"
+
+
+class TrainingAttendance(db.Model):
+    __table_args__ = (UniqueConstraint("training_id", "teacher_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(
+        ForeignKey("training.id", ondelete="CASCADE"), index=True
+    )
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teacher.id", ondelete="CASCADE"), index=True
+    )
+    completed: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+    training: Mapped[Training] = relationship(back_populates="attendances")
+    teacher: Mapped[Teacher] = relationship(back_populates="attendances")
+
+    def __str__(self) -> str:
+        return f"{self.teacher} — {self.training}"
+
+
+# --------------------------------------------------------------------------- placements
+
+
+class PlacementStep(Choice):
+    APPLIED = "applied"
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not_eligible"
+    ORIENTED = "oriented"
+    IN_PLACEMENT = "in_placement"
+    TESTED = "tested"
+    CLIP = "clip"
+    COLLEGE_REPORT = "college_report"
+    LESSONS_LEARNED = "lessons_learned"
+    POST_REPORT = "post_report"
+    WITHDRAWN = "withdrawn"
+    REJECTED = "rejected"
+
+
+PlacementStep.LABELS = {
+    "applied": _l("Applied"),
+    "eligible": _l("Eligible"),
+    "not_eligible": _l("Not eligible"),
+    "oriented": _l("Oriented"),
+    "in_placement": _l("In placement"),
+    "tested": _l("Tested"),
+    "clip": _l("Clip submitted"),
+    "college_report": _l("College report"),
+    "lessons_learned": _l("Lessons learned"),
+    "post_report": _l("Post report"),
+    "withdrawn": _l("Withdrawn"),
+    "rejected": _l("Rejected"),
+}
+
+# The main line a placement moves along; a placement at a step has passed all before it.
+PLACEMENT_PROGRESS = [
+    PlacementStep.APPLIED,
+    PlacementStep.ELIGIBLE,
+    PlacementStep.ORIENTED,
+    PlacementStep.IN_PLACEMENT,
+    PlacementStep.TESTED,
+    PlacementStep.CLIP,
+    PlacementStep.COLLEGE_REPORT,
+    PlacementStep.LESSONS_LEARNED,
+    PlacementStep.POST_REPORT,
+]
+
+
+def steps_from(step: PlacementStep) -> list[str]:
+    """Return the status values of placements that have reached a step."""
+    return [s.value for s in PLACEMENT_PROGRESS[PLACEMENT_PROGRESS.index(step) :]]
+
+
+class ExamResult(Choice):
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+ExamResult.LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
+
+
+class PlacementRound(TimestampMixin, db.Model):
+    __table_args__ = (CheckConstraint("fiscal_year BETWEEN 2500 AND 2700", name="fy_be"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    application_deadline: Mapped[dt.date] = mapped_column(Date)
+    budget: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    letter_ref: Mapped[str | None] = mapped_column(String(255))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    steps: Mapped[list[RoundStep]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="RoundStep.position"
+    )
+    placements: Mapped[list[Placement]] = relationship(back_populates="round")
+
+    def __str__(self) -> str:
+        return f"ปีงบประมาณ {self.fiscal_year}"
+
+
+class RoundStep(db.Model):
+    """One step of a round's calendar, kept as data so each year can differ."""
+
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="end_after_start"),
+        choice_check("step", PlacementStep, nullable=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("placement_round.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    step: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(255))
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    round: Mapped[PlacementRound] = relationship(back_populates="steps")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+placement_unit = Table(
+    "placement_unit",
+    db.metadata,
+    Column("placement_id", ForeignKey("placement.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("competency_unit.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Placement(TimestampMixin, db.Model):
+    __table_args__ = (
+        UniqueConstraint("round_id", "teacher_id"),
+        CheckConstraint(
+            "planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start",
+            name="end_after_start",
+        ),
+        choice_check("status", PlacementStep),
+        choice_check("test_result", ExamResult, nullable=True),
+        Index("ix_placement_round_status", "round_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("placement_round.id"), index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("teacher.id"), index=True)
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    host_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    applied_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    applicant_email: Mapped[str | None] = mapped_column(String(255))
+    planned_start: Mapped[dt.date | None] = mapped_column(Date)
+    planned_end: Mapped[dt.date | None] = mapped_column(Date)
+    plan_url: Mapped[str | None] = mapped_column(String(1000))
+    plan_document_path: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(32), default=PlacementStep.APPLIED.value)
+    test_result: Mapped[str | None] = mapped_column(String(16))
+    logbook_received: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    clip_url: Mapped[str | None] = mapped_column(String(1000))
+    clip_title: Mapped[str | None] = mapped_column(String(500))
+    post_report_received: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default="0"
+    )
+    budget: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    round: Mapped[PlacementRound] = relationship(back_populates="placements")
+    teacher: Mapped[Teacher] = relationship(back_populates="placements")
+    college: Mapped[Agency | None] = relationship(foreign_keys=[college_id])
+    host: Mapped[Agency | None] = relationship(foreign_keys=[host_id])
+    units: Mapped[list[CompetencyUnit]] = relationship(secondary=placement_unit)
+    visits: Mapped[list[SupervisionVisit]] = relationship(
+        back_populates="placement", cascade="all, delete-orphan", order_by="SupervisionVisit.visited_on"
+    )
+
+    @property
+    def is_late(self) -> bool:
+        if self.applied_at is None or self.round is None:
+            return False
+        return self.applied_at.date() > self.round.application_deadline
+
+    def __str__(self) -> str:
+        return f"{self.teacher} — {self.round}" if self.teacher and self.round else ""
+
+
+class SupervisionVisit(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(
+        ForeignKey("placement.id", ondelete="CASCADE"), index=True
+    )
+    visited_on: Mapped[dt.date] = mapped_column(Date)
+    visitor: Mapped[str] = mapped_column(String(255))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    placement: Mapped[Placement] = relationship(back_populates="visits")
+
+    def __str__(self) -> str:
+        return f"{format_be(self.visited_on)} {self.visitor}"
+
+
+# --------------------------------------------------------------------------- scholarships
+
+
+class StudentLevel(Choice):
+    VOCATIONAL = "vocational"
+    HIGHER_VOCATIONAL = "higher_vocational"
+
+
+StudentLevel.LABELS = {"vocational": _l("Por Wor Chor"), "higher_vocational": _l("Por Wor Sor")}
+
+
+class IdentifierType(Choice):
+    NATIONAL_ID = "national_id"
+    G_CODE = "g_code"
+
+
+IdentifierType.LABELS = {"national_id": _l("National ID"), "g_code": _l("G-code")}
+
+
+class AwardStatus(Choice):
+    STUDYING = "studying"
+    GRADUATED = "graduated"
+    DROPPED_OUT = "dropped_out"
+    SUSPENDED = "suspended"
+
+
+AwardStatus.LABELS = {
+    "studying": _l("Studying"),
+    "graduated": _l("Graduated"),
+    "dropped_out": _l("Dropped out"),
+    "suspended": _l("Suspended"),
+}
+
+
+class ScholarshipProgramme(TimestampMixin, db.Model):
+    __table_args__ = (
+        CheckConstraint("duration_years IS NULL OR duration_years > 0", name="duration_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_th: Mapped[str] = mapped_column(String(255), unique=True)
+    name_en: Mapped[str | None] = mapped_column(String(255))
+    funder_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    level: Mapped[str | None] = mapped_column(String(255))
+    duration_years: Mapped[int | None] = mapped_column(Integer)
+    target_group: Mapped[str | None] = mapped_column(Text)
+
+    funder: Mapped[Agency | None] = relationship()
+    allocations: Mapped[list[ScholarshipAllocation]] = relationship(
+        back_populates="programme", cascade="all, delete-orphan"
+    )
+
+    def __str__(self) -> str:
+        return self.name_th
+
+
+class ScholarshipAllocation(db.Model):
+    __table_args__ = (
+        UniqueConstraint("programme_id", "academic_year", "college_id"),
+        CheckConstraint("quota >= 0", name="quota_positive"),
+        CheckConstraint("academic_year BETWEEN 2500 AND 2700", name="ay_be"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("scholarship_programme.id", ondelete="CASCADE"), index=True
+    )
+    academic_year: Mapped[int] = mapped_column(Integer, index=True)
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    quota: Mapped[int] = mapped_column(Integer)
+
+    programme: Mapped[ScholarshipProgramme] = relationship(back_populates="allocations")
+    college: Mapped[Agency | None] = relationship()
+
+    def __str__(self) -> str:
+        where = f" {self.college}" if self.college else ""
+        return f"{self.programme} ปีการศึกษา {self.academic_year}{where}: {self.quota}"
+
+
+class Student(TimestampMixin, db.Model):
+    __table_args__ = (
+        UniqueConstraint("id_type", "id_value"),
+        choice_check("id_type", IdentifierType),
+        choice_check("level", StudentLevel, nullable=True),
+        Index("ix_student_name", "first_name", "last_name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_type: Mapped[str] = mapped_column(String(16), default=IdentifierType.NATIONAL_ID.value)
+    id_value: Mapped[str] = mapped_column(String(16), index=True)
+    prefix: Mapped[str | None] = mapped_column(String(64))
+    first_name: Mapped[str] = mapped_column(String(128))
+    last_name: Mapped[str] = mapped_column(String(128))
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    level: Mapped[str | None] = mapped_column(String(32))
+    field: Mapped[str | None] = mapped_column(String(255))
+    special_needs: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    college: Mapped[Agency | None] = relationship()
+    awards: Mapped[list[ScholarshipAward]] = relationship(
+        back_populates="student", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.prefix or ''}{self.first_name} {self.last_name}"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class ScholarshipAward(TimestampMixin, db.Model):
+    __table_args__ = (
+        UniqueConstraint("programme_id", "student_id", "start_year"),
+        choice_check("status", AwardStatus),
+        CheckConstraint("start_year BETWEEN 2500 AND 2700", name="start_year_be"),
+        CheckConstraint("ended_on IS NULL OR ended_on >= started_on", name="end_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), index=True
+    )
+    programme_id: Mapped[int] = mapped_column(ForeignKey("scholarship_programme.id"), index=True)
+    start_year: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=AwardStatus.STUDYING.value)
+    started_on: Mapped[dt.date | None] = mapped_column(Date)
+    ended_on: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    student: Mapped[Student] = relationship(back_populates="awards")
+    programme: Mapped[ScholarshipProgramme] = relationship()
+
+    def __str__(self) -> str:
+        return f"{self.student} — {self.programme} ({self.start_year})"
+
+
+# --------------------------------------------------------------------------- users and audit
+
+
+class Role(Choice):
+    ADMIN = "admin"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+Role.LABELS = {"admin": _l("Administrator"), "editor": _l("Editor"), "viewer": _l("Viewer")}
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __table_args__ = (choice_check("role", Role),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default=Role.VIEWER.value)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users at login
+        return bool(self.active)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (Role.ADMIN.value, Role.EDITOR.value)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value
+
+    @property
+    def sees_personal_data(self) -> bool:
+        return self.can_edit
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class AuditLog(db.Model):
+    """One change to one record, kept so every change is traceable (PDPA)."""
+
+    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now, index=True)
+    user_email: Mapped[str | None] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(16))
+    table_name: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    changes: Mapped[dict | None] = mapped_column(JSON)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.table_name}#{self.record_id}"
+

@@ -1,0 +1,1 @@
+"""Reference data for a real installation (seed) and a generated demonstration (demo)."""

@@ -1,0 +1,367 @@
+"""Buddhist Era dates: parse what Thai users type, show what they expect to read.
+
+Store CE (ordinary ``datetime.date``) values; convert to BE (CE + 543) only at the edges.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Literal
+
+from thai.digits import to_arabic_digits, to_thai_digits
+from thai.text import is_blank, normalize_text
+
+BE_OFFSET = 543
+BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")  # no DST, so no tz database needed
+
+# Index 1..12; index 0 is empty so that MONTHS_FULL[1] is January.
+MONTHS_FULL: tuple[str, ...] = (
+    "",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+)
+MONTHS_ABBR: tuple[str, ...] = (
+    "",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+# Spoken short forms ("24 มกรา 68") and the very common misspelling กรกฏาคม (ฏ for ฎ).
+_MONTHS_COLLOQUIAL: tuple[str, ...] = (
+    "",
+    "มกรา",
+    "กุมภา",
+    "มีนา",
+    "เมษา",
+    "พฤษภา",
+    "มิถุนา",
+    "กรกฎา",
+    "สิงหา",
+    "กันยา",
+    "ตุลา",
+    "พฤศจิกา",
+    "ธันวา",
+)
+
+
+def _month_key(name: str) -> str:
+    """Reduce a month name to a lookup key: no dots, no spaces."""
+    return re.sub(r"[\s.]", "", name)
+
+
+_MONTH_LOOKUP: dict[str, int] = {}
+for _names in (MONTHS_FULL, MONTHS_ABBR, _MONTHS_COLLOQUIAL):
+    for _number, _name in enumerate(_names[1:], start=1):
+        _MONTH_LOOKUP[_month_key(_name)] = _number
+_MONTH_LOOKUP.update({"กรกฏาคม": 7, "กรกฏา": 7})
+
+# Years are limited to a range that makes sense for this office's records, so that a
+# mistyped year ("24/01/2658", "1/1/1025") is reported instead of stored.
+MIN_YEAR = 1800
+MAX_YEAR = 2200
+# A four-digit year from 2400 on is BE (2400 BE = 1857 CE); below it, CE.
+BE_THRESHOLD = 2400
+
+# Excel's 1900 date system, including its fake 29 Feb 1900 (serial 60).
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_EXCEL_MAX_SERIAL = 2958465  # 31 Dec 9999
+
+# The academic year starts on 16 May (assumed: the usual first day of the first semester
+# in OVEC colleges). Everything before that day, including the April–mid-May break,
+# belongs to the academic year that started the previous May.
+ACADEMIC_YEAR_START = (5, 16)
+# The fiscal year starts on 1 October and is named by the BE year in which it ends.
+FISCAL_YEAR_START = (10, 1)
+
+_EXAMPLE = "เช่น 24/01/2568 หรือ 24 ม.ค. 2568"
+
+_LEADING_WORDS = re.compile(r"^(?:วัน\S*ที่|วันที่)\s*")
+_TIME = re.compile(
+    r"(?:[\s,T]+|\s*เวลา\s*)"
+    r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
+    r"\s*(?:น\.?|นาฬิกา)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?$",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})$")
+_MONTH_NAME_DATE = re.compile(r"^(\d{1,2})\s*[/\-]?\s*(\D+?)\s*[/\-]?\s*(\d{1,4})$")
+_ERA = re.compile(r"(พ|ค)\s*\.?\s*ศ\s*\.?$")
+_EXCEL_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")
+_YEAR_TEXT = re.compile(r"^[^\d]*?\s*(?:(พ|ค)\s*\.?\s*ศ\s*\.?)?\s*(\d+)$")
+
+Style = Literal["short", "long", "numeric"]
+
+
+def be_year(ce_year: int) -> int:
+    """Return the Buddhist Era year of a CE year."""
+    return ce_year + BE_OFFSET
+
+
+def ce_year(be_year: int) -> int:
+    """Return the CE year of a Buddhist Era year."""
+    return be_year - BE_OFFSET
+
+
+def _quote(value: object) -> str:
+    """Quote a user's value for an error message, cut short if it is long."""
+    text = str(value).strip()
+    return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
+
+
+def _ce_from_year_text(digits: str, era: str | None, raw: object) -> int:
+    """Return the CE year written as digits, with an optional era marker (พ or ค)."""
+    n = int(digits)
+    if len(digits) == 2:
+        # A two-digit year is BE (68 → 2568) unless marked ค.ศ.
+        year = 2000 + n if era == "ค" else 2500 + n - BE_OFFSET
+    elif len(digits) == 4:
+        if era == "พ" and n < BE_THRESHOLD:
+            raise ValueError(f"ปี พ.ศ. {n} ใน {_quote(raw)} ไม่ถูกต้อง")
+        if era == "ค" and n >= BE_THRESHOLD:
+            raise ValueError(f"ปี ค.ศ. {n} ใน {_quote(raw)} ไม่ถูกต้อง")
+        year = n - BE_OFFSET if n >= BE_THRESHOLD else n
+    else:
+        raise ValueError(f"ปีใน {_quote(raw)} ต้องมี 2 หรือ 4 หลัก {_EXAMPLE}")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"ปี {digits} ใน {_quote(raw)} ไม่ถูกต้อง")
+    return year
+
+
+def _build_date(year: int, month: int, day: int, raw: object) -> date:
+    """Build a date from CE parts, explaining in Thai why it cannot exist."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"วันที่ {_quote(raw)} ไม่ถูกต้อง: ไม่มีเดือนที่ {month}")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise ValueError(f"วันที่ {_quote(raw)} ไม่มีอยู่จริง") from None
+
+
+def _parse_date_text(s: str, raw: object) -> date:
+    """Parse the date part of a cleaned string (Arabic digits, single spaces)."""
+    m = _NUMERIC_DATE.match(s)
+    if m:
+        first, month, last = m.groups()
+        if len(first) == 4:  # year first: 2025-01-24, 2568-01-24
+            year, day = _ce_from_year_text(first, None, raw), int(last)
+        elif len(first) <= 2:  # day first, always: 24/01/2568
+            year, day = _ce_from_year_text(last, None, raw), int(first)
+        else:
+            raise ValueError(f"อ่านวันที่ {_quote(raw)} ไม่ได้ {_EXAMPLE}")
+        return _build_date(year, int(month), day, raw)
+    m = _MONTH_NAME_DATE.match(s)
+    if m:
+        day, month_text, year_text = m.groups()
+        era_match = _ERA.search(month_text)
+        era = era_match.group(1) if era_match else None
+        if era_match:
+            month_text = month_text[: era_match.start()]
+        month = _MONTH_LOOKUP.get(_month_key(month_text))
+        if month is None:
+            raise ValueError(f"ไม่รู้จักชื่อเดือน {_quote(month_text)} ใน {_quote(raw)}")
+        year = _ce_from_year_text(year_text, era, raw)
+        return _build_date(year, month, int(day), raw)
+    raise ValueError(f"อ่านวันที่ {_quote(raw)} ไม่ได้ {_EXAMPLE}")
+
+
+def _parse_text(raw: str) -> tuple[date, time | None]:
+    """Parse a date with an optional time of day from text."""
+    s = normalize_text(to_arabic_digits(raw))
+    if not s:
+        raise ValueError("ไม่ได้ระบุวันที่")
+    s = _LEADING_WORDS.sub("", s)
+    if _EXCEL_SERIAL_TEXT.match(s):
+        # A date cell read from Excel as text ("45681") still holds the serial number.
+        moment = _from_excel_serial(float(s), raw)
+        return moment.date(), moment.time()
+    m = _TIME.search(s)
+    if not m:
+        return _parse_date_text(s, raw), None
+    d = _parse_date_text(s[: m.start()].rstrip(" ,"), raw)
+    hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
+    micro = int((m["f"] or "0")[:6].ljust(6, "0"))
+    tz = None
+    if m["tz"]:
+        tz = timezone.utc
+        if m["tz"].upper() != "Z":
+            offset = m["tz"].replace(":", "")
+            sign = -1 if offset[0] == "-" else 1
+            tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+    try:
+        return d, time(hour, minute, second, micro, tzinfo=tz)
+    except ValueError:
+        raise ValueError(f"เวลาใน {_quote(raw)} ไม่ถูกต้อง") from None
+
+
+def _from_excel_serial(serial: float, raw: object) -> datetime:
+    """Convert an Excel date serial (1900 system) to a datetime."""
+    if not 1 <= serial <= _EXCEL_MAX_SERIAL:
+        raise ValueError(f"ตัวเลข {_quote(raw)} ไม่ใช่วันที่ {_EXAMPLE}")
+    days = math.floor(serial)
+    if days == 60:
+        raise ValueError(f"วันที่ {_quote(raw)} (29 ก.พ. 1900 ของ Excel) ไม่มีอยู่จริง")
+    if days < 60:
+        days += 1  # Excel counts the fake 29 Feb 1900, so earlier serials are one day off
+    # Excel keeps times as fractions of a day; round to the second to undo float noise.
+    seconds = round((serial - math.floor(serial)) * 86400)
+    moment = _EXCEL_EPOCH + timedelta(days=days, seconds=seconds)
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValueError(f"ตัวเลข {_quote(raw)} ไม่ใช่วันที่ {_EXAMPLE}")
+    return moment
+
+
+def _is_number(value: object) -> bool:
+    """Return True for ints and floats (numpy ones too), but not for booleans."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _parse_any(value: object) -> datetime | date | tuple[date, time | None]:
+    """Turn any accepted input into a datetime, a date, or a date with an optional time."""
+    if is_blank(value):
+        raise ValueError("ไม่ได้ระบุวันที่")
+    if isinstance(value, date):  # datetime too; pandas Timestamp is a datetime
+        return value
+    if _is_number(value):
+        return _from_excel_serial(float(value), value)  # type: ignore[arg-type]
+    if type(value).__name__ == "datetime64":  # numpy; its str() is ISO 8601
+        value = str(value)
+    if isinstance(value, str):
+        return _parse_text(value)
+    raise ValueError(f"อ่านวันที่ {_quote(value)} ไม่ได้ {_EXAMPLE}")
+
+
+def parse_date(value: object) -> date:
+    """Parse a date typed or exported the Thai way (BE or CE); any time part is ignored."""
+    parsed = _parse_any(value)
+    if isinstance(parsed, tuple):
+        d, t = parsed
+        if t is None or t.tzinfo is None:
+            return d
+        parsed = datetime.combine(d, t)
+    # A moment with a time zone falls on the calendar day it was in Thailand.
+    return _to_bangkok_date(parsed)
+
+
+def parse_datetime(value: object) -> datetime:
+    """Parse a date and time (e.g. a Google Forms timestamp); a bare date means midnight."""
+    parsed = _parse_any(value)
+    if isinstance(parsed, tuple):
+        d, t = parsed
+        return datetime.combine(d, t or time())
+    if isinstance(parsed, datetime):
+        return parsed
+    return datetime.combine(parsed, time())
+
+
+def parse_be_year(value: object) -> int:
+    """Parse a year ("2568", "๒๕๖๘", "68", "ปีการศึกษา 2568", 2025) and return it in BE."""
+    if is_blank(value):
+        raise ValueError("ไม่ได้ระบุปี")
+    if _is_number(value):
+        number = float(value)  # type: ignore[arg-type]
+        if not number.is_integer():
+            raise ValueError(f"ปี {_quote(value)} ไม่ถูกต้อง เช่น 2568")
+        text = str(int(number))
+    else:
+        text = normalize_text(to_arabic_digits(str(value)))
+    m = _YEAR_TEXT.match(text)
+    if not m or len(m.group(2)) not in (2, 4):
+        raise ValueError(f"ปี {_quote(value)} ไม่ถูกต้อง เช่น 2568")
+    return be_year(_ce_from_year_text(m.group(2), m.group(1), value))
+
+
+def _to_bangkok_date(d: date) -> date:
+    """Return the calendar date as seen in Thailand."""
+    if isinstance(d, datetime):
+        if d.tzinfo is not None:
+            d = d.astimezone(BANGKOK)
+        return d.date()
+    return d
+
+
+def format_be(d: date | None, style: Style = "short", *, thai_digits: bool = False) -> str:
+    """Format a date with a BE year: short "24 ม.ค. 2568", long, or numeric "24/01/2568"."""
+    if d is None or is_blank(d):
+        return ""
+    d = _to_bangkok_date(d)
+    year = d.year + BE_OFFSET
+    if style == "short":
+        text = f"{d.day} {MONTHS_ABBR[d.month]} {year}"
+    elif style == "long":
+        text = f"{d.day} {MONTHS_FULL[d.month]} {year}"
+    elif style == "numeric":
+        text = f"{d.day:02d}/{d.month:02d}/{year}"
+    else:
+        raise ValueError(f"unknown date style {style!r}; use 'short', 'long' or 'numeric'")
+    return to_thai_digits(text) if thai_digits else text
+
+
+def format_be_datetime(
+    dt: datetime | None, style: Style = "short", *, thai_digits: bool = False
+) -> str:
+    """Format a date and time the Thai way: "24 ม.ค. 2568 16:45 น." (Bangkok time)."""
+    if dt is None or is_blank(dt):
+        return ""
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(BANGKOK)
+    text = f"{format_be(dt.date(), style)} {dt.hour:02d}:{dt.minute:02d} น."
+    return to_thai_digits(text) if thai_digits else text
+
+
+def fiscal_year(d: date) -> int:
+    """Return the BE fiscal year of a date (FY2568 = 1 Oct 2024 – 30 Sep 2025)."""
+    d = _to_bangkok_date(d)
+    starts_next = (d.month, d.day) >= FISCAL_YEAR_START
+    return d.year + BE_OFFSET + (1 if starts_next else 0)
+
+
+def fiscal_year_range(fy: int | str) -> tuple[date, date]:
+    """Return the first and last day of a fiscal year given in BE (or CE)."""
+    end_year = ce_year(parse_be_year(fy))
+    first = date(end_year - 1, *FISCAL_YEAR_START)
+    return first, date(end_year, *FISCAL_YEAR_START) - timedelta(days=1)
+
+
+def fiscal_year_label(fy: int | str) -> str:
+    """Return "ปีงบประมาณ 2568" for a fiscal year."""
+    return f"ปีงบประมาณ {parse_be_year(fy)}"
+
+
+def academic_year(d: date) -> int:
+    """Return the BE academic year of a date (named by the BE year in which it starts)."""
+    d = _to_bangkok_date(d)
+    started_this_year = (d.month, d.day) >= ACADEMIC_YEAR_START
+    return d.year + BE_OFFSET - (0 if started_this_year else 1)
+
+
+def academic_year_range(ay: int | str) -> tuple[date, date]:
+    """Return the first and last day counted in an academic year given in BE (or CE)."""
+    start_year = ce_year(parse_be_year(ay))
+    first = date(start_year, *ACADEMIC_YEAR_START)
+    return first, date(start_year + 1, *ACADEMIC_YEAR_START) - timedelta(days=1)
+
+
+def academic_year_label(ay: int | str) -> str:
+    """Return "ปีการศึกษา 2568" for an academic year."""
+    return f"ปีการศึกษา {parse_be_year(ay)}"

@@ -1,0 +1,112 @@
+"""Thai phone numbers and e-mail addresses as they arrive from forms and spreadsheets."""
+
+from __future__ import annotations
+
+import numbers
+import re
+
+import phonenumbers
+
+from thai.digits import to_arabic_digits
+from thai.text import is_blank, normalize_text
+
+REGION = "TH"
+
+_PHONE_HELP = "เช่น 02-123-4567 หรือ 081-234-5678"
+# Office numbers often carry an extension: "02-123-4567 ต่อ 12", "... ext. 12", "... #12".
+_EXTENSION = re.compile(r"\s*(?:ต่อ|ext\.?|x|#)\s*(\d{1,6})$", re.IGNORECASE)
+# Characters people put inside a number for readability.
+_PHONE_PUNCTUATION = re.compile(r"[\s\-.()\u2010-\u2015]")
+_SEVERAL = re.compile(r"[,;/]|\s(?:หรือ|or)\s", re.IGNORECASE)
+
+_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$"
+)
+
+
+def _phone_text(value: object) -> str:
+    """Return the typed phone number as text with Arabic digits."""
+    if isinstance(value, bool):
+        raise ValueError(f"หมายเลขโทรศัพท์ไม่ถูกต้อง {_PHONE_HELP}")
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if not number.is_integer() or number < 0:
+            raise ValueError(f'หมายเลขโทรศัพท์ "{value}" ไม่ถูกต้อง {_PHONE_HELP}')
+        return str(int(number))
+    return normalize_text(to_arabic_digits(str(value))).lstrip("'")  # Excel's text marker
+
+
+def clean_phone(value: object) -> str:
+    """Return a Thai number as digits ("0812345678", "021234567"), or raise ValueError.
+
+    An extension is kept as " ต่อ 12"; a valid foreign number comes back as +E.164.
+    """
+    if is_blank(value):
+        raise ValueError("ไม่ได้ระบุหมายเลขโทรศัพท์")
+    text = _phone_text(value)
+    shown = f'"{text}"'
+    extension = ""
+    m = _EXTENSION.search(text)
+    if m:
+        extension, text = m.group(1), text[: m.start()]
+    if _SEVERAL.search(text):
+        raise ValueError(f"กรุณาระบุหมายเลขโทรศัพท์เพียงหมายเลขเดียว (พบ {shown})")
+    digits = _PHONE_PUNCTUATION.sub("", text)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]  # international call prefix
+    if not re.fullmatch(r"\+?\d+", digits):
+        raise ValueError(f"หมายเลขโทรศัพท์ {shown} มีตัวอักษรที่ไม่ใช่ตัวเลข {_PHONE_HELP}")
+    if not digits.startswith(("+", "0")):
+        if digits.startswith("66") and len(digits) in (10, 11):
+            digits = "+" + digits  # country code typed without the plus
+        elif len(digits) in (8, 9):
+            digits = "0" + digits  # Excel stored the number as a number and dropped the 0
+    try:
+        parsed = phonenumbers.parse(digits, REGION)
+    except phonenumbers.NumberParseException:
+        raise ValueError(f"หมายเลขโทรศัพท์ {shown} ไม่ถูกต้อง {_PHONE_HELP}") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(
+            f"หมายเลขโทรศัพท์ {shown} ไม่ถูกต้อง "
+            f"(โทรศัพท์บ้านมี 9 หลัก มือถือมี 10 หลัก) {_PHONE_HELP}"
+        )
+    if phonenumbers.region_code_for_number(parsed) == REGION:
+        result = "0" + str(parsed.national_number)
+    else:
+        result = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return f"{result} ต่อ {extension}" if extension else result
+
+
+def format_phone(value: object) -> str:
+    """Show a phone number for people ("081-234-5678", "02-123-4567"); never raises."""
+    if is_blank(value):
+        return ""
+    try:
+        cleaned = clean_phone(value)
+    except ValueError:
+        return normalize_text(value)
+    number, _, extension = cleaned.partition(" ต่อ ")
+    parsed = phonenumbers.parse(number, REGION)
+    if phonenumbers.region_code_for_number(parsed) == REGION:
+        national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+        shown = national.replace(" ", "-")
+    else:
+        shown = phonenumbers.format_number(
+            parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+    return f"{shown} ต่อ {extension}" if extension else shown
+
+
+def clean_email(value: object) -> str:
+    """Return an e-mail address trimmed and in lower case, or raise ValueError."""
+    if is_blank(value):
+        raise ValueError("ไม่ได้ระบุอีเมล")
+    text = normalize_text(value)
+    address = re.sub(r"^mailto:", "", text, flags=re.IGNORECASE).strip("<> ")
+    address = re.sub(r"\s*@\s*", "@", address).lower()
+    if address.count("@") > 1 and re.search(r"[\s,;]", address):
+        raise ValueError(f'กรุณาระบุอีเมลเพียงที่อยู่เดียว (พบ "{text}")')
+    if len(address) > 254 or not _EMAIL.match(address):
+        raise ValueError(f'อีเมล "{text}" ไม่ถูกต้อง เช่น somchai@example.com')
+    return address
