@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+import audit
 import auth
 import i18n
 from admin import init_admin
@@ -58,6 +59,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     load_secret_key(app)
 
     db.init_app(app)
+    audit.init_app()
     migrate.init_app(app, db, directory=str(HERE / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     i18n.init_app(app)

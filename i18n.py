@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
-from flask import Flask, current_app, g, redirect, request, session
+from flask import Flask, current_app, g, has_request_context, redirect, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 
@@ -18,7 +18,7 @@ babel = Babel()
 
 def select_locale() -> str:
     """Use the language the user switched to, else Thai."""
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -70,6 +70,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["be_datetime"] = format_be_datetime
     app.jinja_env.filters["fiscal_year"] = fiscal_year_label
     app.jinja_env.globals["role_label"] = lambda role: Role(role).label
+    app.jinja_env.globals["get_locale"] = get_locale
 
     @app.route("/lang/<code>")
     def switch_language(code: str):

@@ -26,11 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    and_,
     case,
-    func,
-    or_,
-    select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -344,7 +340,9 @@ class Qualification(TimestampMixin, db.Model):
 
     occupation: Mapped[Occupation | None] = relationship(back_populates="qualifications")
     units: Mapped[list[CompetencyUnit]] = relationship(
-        secondary=qualification_unit, back_populates="qualifications", order_by="CompetencyUnit.code"
+        secondary=qualification_unit,
+        back_populates="qualifications",
+        order_by="CompetencyUnit.code",
     )
 
     def __str__(self) -> str:
@@ -828,9 +826,7 @@ class Placement(TimestampMixin, db.Model):
     logbook_received: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     clip_url: Mapped[str | None] = mapped_column(String(1000))
     clip_title: Mapped[str | None] = mapped_column(String(500))
-    post_report_received: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default="0"
-    )
+    post_report_received: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     budget: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -840,7 +836,9 @@ class Placement(TimestampMixin, db.Model):
     host: Mapped[Agency | None] = relationship(foreign_keys=[host_id])
     units: Mapped[list[CompetencyUnit]] = relationship(secondary=placement_unit)
     visits: Mapped[list[SupervisionVisit]] = relationship(
-        back_populates="placement", cascade="all, delete-orphan", order_by="SupervisionVisit.visited_on"
+        back_populates="placement",
+        cascade="all, delete-orphan",
+        order_by="SupervisionVisit.visited_on",
     )
 
     @property
@@ -1064,4 +1062,3 @@ class AuditLog(db.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.table_name}#{self.record_id}"
-

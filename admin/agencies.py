@@ -55,7 +55,13 @@ class AgencyView(SecureModelView):
         "province.region.name_th",
         "parent.name_th",
     )
-    column_sortable_list = ("code", "name_th", "abbreviation", "kind", ("province", "province.name_th"))
+    column_sortable_list = (
+        "code",
+        "name_th",
+        "abbreviation",
+        "kind",
+        ("province", "province.name_th"),
+    )
     column_default_sort = "code"
     column_formatters = {"kind": choice_formatter(AgencyKind), "website": link_formatter}
     column_formatters_export = {"kind": choice_formatter(AgencyKind)}
@@ -133,8 +139,13 @@ def add_views(admin) -> None:
     admin.add_view(AgencyView(Agency, name=_l("Agencies"), category=CATEGORY, endpoint="agency"))
     admin.add_view(
         AgencyContactView(
-            AgencyContact, name=_l("Contacts and coordinators"), category=CATEGORY, endpoint="contact"
+            AgencyContact,
+            name=_l("Contacts and coordinators"),
+            category=CATEGORY,
+            endpoint="contact",
         )
     )
-    admin.add_view(ProvinceView(Province, name=_l("Provinces"), category=CATEGORY, endpoint="province"))
+    admin.add_view(
+        ProvinceView(Province, name=_l("Provinces"), category=CATEGORY, endpoint="province")
+    )
     admin.add_view(RegionView(Region, name=_l("Regions"), category=CATEGORY, endpoint="region"))

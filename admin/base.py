@@ -286,7 +286,9 @@ class SecureModelView(SecureMixin, ModelView):
     def export_rows(self) -> tuple[list[str], list[list[str]]]:
         _count, data = self._export_data()
         headers = [str(label) for _name, label in self._export_columns]
-        rows = [[self.get_export_value(row, name) for name, _l in self._export_columns] for row in data]
+        rows = [
+            [self.get_export_value(row, name) for name, _l in self._export_columns] for row in data
+        ]
         return headers, rows
 
     def export_filename(self, extension: str) -> str:
@@ -305,9 +307,7 @@ class SecureModelView(SecureMixin, ModelView):
         return Response(
             buffer.getvalue().encode("utf-8"),
             mimetype="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f"attachment; filename={self.export_filename('csv')}"
-            },
+            headers={"Content-Disposition": f"attachment; filename={self.export_filename('csv')}"},
         )
 
     def _export_tablib(self, export_type: str, return_url: str) -> Response:
@@ -316,9 +316,7 @@ class SecureModelView(SecureMixin, ModelView):
         return Response(
             content,
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            headers={
-                "Content-Disposition": f"attachment; filename={self.export_filename('xlsx')}"
-            },
+            headers={"Content-Disposition": f"attachment; filename={self.export_filename('xlsx')}"},
         )
 
 

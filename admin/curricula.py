@@ -27,7 +27,16 @@ BE_YEAR = NumberRange(min=2500, max=2700, message=_l("Enter a Buddhist Era year,
 
 class CurriculumView(SecureModelView):
     column_labels = LABELS
-    column_list = ("code", "title", "owner", "kind", "level_group", "field", "hours", "edition_year")
+    column_list = (
+        "code",
+        "title",
+        "owner",
+        "kind",
+        "level_group",
+        "field",
+        "hours",
+        "edition_year",
+    )
     column_details_list = (
         "code",
         "title",

@@ -42,7 +42,9 @@ def dashboard_figures() -> dict[str, Any]:
     colleges = db.session.scalar(
         select(func.count()).select_from(Agency).where(Agency.kind == AgencyKind.COLLEGE.value)
     )
-    mou_status = dict(db.session.execute(select(Mou.status, func.count()).group_by(Mou.status)).all())
+    mou_status = dict(
+        db.session.execute(select(Mou.status, func.count()).group_by(Mou.status)).all()
+    )
     latest = db.session.scalar(select(PlacementRound).order_by(PlacementRound.fiscal_year.desc()))
     steps: list[tuple[str, int]] = []
     if latest is not None:

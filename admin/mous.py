@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
-from admin.base import SecureModelView, db_options, choice_formatter
+from admin.base import SecureModelView, choice_formatter, db_options
 from admin.labels import LABELS
 from admin.refs import agency_ref
 from admin.validators import NotBefore, PdfUploadField, strip_filter
@@ -97,7 +97,15 @@ class MouView(SecureModelView):
         "created_at",
         "updated_at",
     )
-    column_export_list = ("ref_no", "title", "party_names", "signed_on", "expires_on", "status", "scope")
+    column_export_list = (
+        "ref_no",
+        "title",
+        "party_names",
+        "signed_on",
+        "expires_on",
+        "status",
+        "scope",
+    )
     column_searchable_list = ("ref_no", "title")
     column_filters = (
         MouStatusFilter(Mou.expires_on, _l("Status"), options=MouStatus.choices),
@@ -113,7 +121,16 @@ class MouView(SecureModelView):
         "document_path": document_formatter,
     }
     column_formatters_export = {"status": choice_formatter(MouStatus)}
-    form_columns = ("ref_no", "title", "signed_on", "expires_on", "scope", "document_path", "notes")
+    form_columns = (
+        "ref_no",
+        "title",
+        "parties",
+        "signed_on",
+        "expires_on",
+        "scope",
+        "document_path",
+        "notes",
+    )
     form_overrides = {"document_path": PdfUploadField}
     form_args = {
         "ref_no": {"filters": [strip_filter]},
@@ -132,7 +149,9 @@ class MouView(SecureModelView):
     )
 
     def on_model_change(self, form: Any, model: Mou, is_created: bool) -> None:
-        agencies = [party.agency_id or (party.agency and party.agency.id) for party in model.parties]
+        agencies = [
+            party.agency_id or (party.agency and party.agency.id) for party in model.parties
+        ]
         agencies = [a for a in agencies if a]
         if len(agencies) < 2:
             raise ValidationError(_("An MOU needs at least two parties."))

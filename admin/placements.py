@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from wtforms.validators import NumberRange, Optional
 
-from admin.base import SecureModelView, db_options, choice_filter, choice_formatter, link_formatter
+from admin.base import SecureModelView, choice_filter, choice_formatter, db_options, link_formatter
 from admin.labels import LABELS
 from admin.refs import COLLEGES, HOSTS, TEACHER_REF, UNIT_REF, agency_ref
 from admin.validators import NotBefore, PdfUploadField
@@ -153,7 +153,9 @@ class PlacementView(SecureModelView):
     )
     column_searchable_list = ("teacher.first_name", "teacher.last_name", "teacher.national_id")
     column_filters = (
-        FilterEqual(PlacementRound.fiscal_year, _l("Fiscal year"), options=db_options(fiscal_year_options)),
+        FilterEqual(
+            PlacementRound.fiscal_year, _l("Fiscal year"), options=db_options(fiscal_year_options)
+        ),
         choice_filter(Placement.status, _l("Status"), PlacementStep),
         choice_filter(Placement.test_result, _l("Test result"), ExamResult),
         LateFilter(Placement.applied_at, _l("Late"), options=(("1", _l("Yes")), ("0", _l("No")))),
@@ -222,8 +224,8 @@ class PlacementView(SecureModelView):
         return super().get_query().join(PlacementRound, Placement.round_id == PlacementRound.id)
 
     def get_count_query(self):
-        return super().get_count_query().join(
-            PlacementRound, Placement.round_id == PlacementRound.id
+        return (
+            super().get_count_query().join(PlacementRound, Placement.round_id == PlacementRound.id)
         )
 
     def on_model_change(self, form: Any, model: Placement, is_created: bool) -> None:

@@ -33,7 +33,6 @@ CATEGORY = _l("Scholarships")
 AY_RANGE = NumberRange(min=2500, max=2700, message=_l("Enter a Buddhist Era year, e.g. 2566."))
 
 
-
 class ProgrammeView(SecureModelView):
     column_labels = LABELS
     column_list = ("code", "name_th", "funder", "level", "duration_years")
@@ -48,7 +47,15 @@ class ProgrammeView(SecureModelView):
         "allocations",
     )
     column_searchable_list = ("code", "name_th", "name_en")
-    form_columns = ("code", "name_th", "name_en", "funder", "level", "duration_years", "target_group")
+    form_columns = (
+        "code",
+        "name_th",
+        "name_en",
+        "funder",
+        "level",
+        "duration_years",
+        "target_group",
+    )
     form_ajax_refs = {"funder": agency_ref()}
     form_args = {"duration_years": {"validators": [Optional(), NumberRange(min=1, max=10)]}}
     inline_models = (
@@ -82,7 +89,16 @@ class AllocationView(SecureModelView):
 
 class StudentView(SecureModelView):
     column_labels = LABELS
-    column_list = ("id_type", "id_value", "prefix", "first_name", "last_name", "college", "level", "field")
+    column_list = (
+        "id_type",
+        "id_value",
+        "prefix",
+        "first_name",
+        "last_name",
+        "college",
+        "level",
+        "field",
+    )
     column_details_list = (
         "id_type",
         "id_value",
@@ -121,7 +137,10 @@ class StudentView(SecureModelView):
         "field",
         "special_needs",
     )
-    form_choices = {"id_type": IdentifierType.choices(), "level": [("", "—"), *StudentLevel.choices()]}
+    form_choices = {
+        "id_type": IdentifierType.choices(),
+        "level": [("", "—"), *StudentLevel.choices()],
+    }
     form_ajax_refs = {"college": agency_ref(*COLLEGES)}
 
     def on_model_change(self, form: Any, model: Student, is_created: bool) -> None:
@@ -168,7 +187,15 @@ class AwardView(SecureModelView):
         "student.id_value": lambda v, c, m, n: national_id_formatter(v, c, m.student, "id_value"),
     }
     column_labels = {**LABELS, "student.college.province.name_th": _l("Province")}
-    form_columns = ("student", "programme", "start_year", "status", "started_on", "ended_on", "notes")
+    form_columns = (
+        "student",
+        "programme",
+        "start_year",
+        "status",
+        "started_on",
+        "ended_on",
+        "notes",
+    )
     form_choices = {"status": AwardStatus.choices()}
     form_ajax_refs = {"student": STUDENT_REF}
     form_args = {
@@ -192,4 +219,6 @@ def add_views(admin) -> None:
         )
     )
     admin.add_view(StudentView(Student, name=_l("Students"), category=CATEGORY, endpoint="student"))
-    admin.add_view(AwardView(ScholarshipAward, name=_l("Awards"), category=CATEGORY, endpoint="award"))
+    admin.add_view(
+        AwardView(ScholarshipAward, name=_l("Awards"), category=CATEGORY, endpoint="award")
+    )

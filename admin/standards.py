@@ -34,7 +34,15 @@ class OccupationView(SecureModelView):
 
 class QualificationView(SecureModelView):
     column_list = ("code", "title", "level", "occupation", "occupation.sector")
-    column_details_list = ("code", "title", "level", "occupation", "units", "created_at", "updated_at")
+    column_details_list = (
+        "code",
+        "title",
+        "level",
+        "occupation",
+        "units",
+        "created_at",
+        "updated_at",
+    )
     column_export_list = ("code", "title", "level", "occupation", "units")
     column_searchable_list = ("code", "title")
     column_filters = ("level", "occupation.name_th", "occupation.sector.name_th")
@@ -52,7 +60,14 @@ class QualificationView(SecureModelView):
 class CompetencyUnitView(SecureModelView):
     column_labels = LABELS
     column_list = ("code", "title", "qualifications")
-    column_details_list = ("code", "title", "qualifications", "elements", "created_at", "updated_at")
+    column_details_list = (
+        "code",
+        "title",
+        "qualifications",
+        "elements",
+        "created_at",
+        "updated_at",
+    )
     column_export_list = ("code", "title", "qualifications")
     column_searchable_list = ("code", "title")
     column_filters = ("qualifications.code", "qualifications.level")
@@ -82,5 +97,7 @@ def add_views(admin) -> None:
             CompetencyUnit, name=_l("Units of competence"), category=CATEGORY, endpoint="unit"
         )
     )
-    admin.add_view(OccupationView(Occupation, name=_l("Occupations"), category=CATEGORY, endpoint="occupation"))
+    admin.add_view(
+        OccupationView(Occupation, name=_l("Occupations"), category=CATEGORY, endpoint="occupation")
+    )
     admin.add_view(SectorView(Sector, name=_l("Sectors"), category=CATEGORY, endpoint="sector"))

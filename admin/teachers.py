@@ -96,7 +96,12 @@ class TeacherView(SecureModelView):
         "academic_standing",
         "is_active",
     )
-    column_sortable_list = ("national_id", "first_name", "last_name", ("college", "college.name_th"))
+    column_sortable_list = (
+        "national_id",
+        "first_name",
+        "last_name",
+        ("college", "college.name_th"),
+    )
     column_default_sort = "id"
     column_labels = {
         **LABELS,
@@ -176,7 +181,15 @@ class TrainingView(SecureModelView):
     column_searchable_list = ("title",)
     column_filters = ("excellence_field.name_th", "provider.name_th", "start_on")
     column_default_sort = ("start_on", True)
-    form_columns = ("title", "provider", "excellence_field", "curriculum", "start_on", "end_on", "hours")
+    form_columns = (
+        "title",
+        "provider",
+        "excellence_field",
+        "curriculum",
+        "start_on",
+        "end_on",
+        "hours",
+    )
     form_ajax_refs = {"provider": agency_ref()}
     form_args = {
         "end_on": {"validators": [NotBefore("start_on")]},
@@ -209,4 +222,6 @@ def add_views(admin) -> None:
             endpoint="certificate",
         )
     )
-    admin.add_view(TrainingView(Training, name=_l("Trainings"), category=CATEGORY, endpoint="training"))
+    admin.add_view(
+        TrainingView(Training, name=_l("Trainings"), category=CATEGORY, endpoint="training")
+    )

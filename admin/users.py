@@ -66,4 +66,6 @@ class AuditLogView(SecureModelView):
 
 def add_views(admin) -> None:
     admin.add_view(UserView(User, name=_l("User accounts"), category=CATEGORY, endpoint="user"))
-    admin.add_view(AuditLogView(AuditLog, name=_l("Change log"), category=CATEGORY, endpoint="audit"))
+    admin.add_view(
+        AuditLogView(AuditLog, name=_l("Change log"), category=CATEGORY, endpoint="audit")
+    )

@@ -90,7 +90,15 @@ ORGANISATIONS = (
         None,
         "10",
     ),
-    ("UNICEF", "องค์การทุนเพื่อเด็กแห่งสหประชาชาติ", "UNICEF", "UNICEF", AgencyKind.INTERNATIONAL, None, "10"),
+    (
+        "UNICEF",
+        "องค์การทุนเพื่อเด็กแห่งสหประชาชาติ",
+        "UNICEF",
+        "UNICEF",
+        AgencyKind.INTERNATIONAL,
+        None,
+        "10",
+    ),
     (
         "OEC",
         "สำนักงานเลขาธิการสภาการศึกษา",
@@ -126,7 +134,11 @@ EXCELLENCE_FIELDS = (
     ("EF-ROBOT", "หุ่นยนต์และระบบอัตโนมัติ", "Robotics and automation"),
     ("EF-DIGI", "ดิจิทัล", "Digital"),
     ("EF-ELEC", "อิเล็กทรอนิกส์อัจฉริยะ", "Smart electronics"),
-    ("EF-TOUR", "การท่องเที่ยวกลุ่มรายได้ดีและการท่องเที่ยวเชิงสุขภาพ", "Affluent, medical and wellness tourism"),
+    (
+        "EF-TOUR",
+        "การท่องเที่ยวกลุ่มรายได้ดีและการท่องเที่ยวเชิงสุขภาพ",
+        "Affluent, medical and wellness tourism",
+    ),
     ("EF-FOOD", "การแปรรูปอาหารเพื่ออนาคต", "Food for the future"),
     ("EF-LOGI", "โลจิสติกส์", "Logistics"),
     ("EF-AVIA", "การบิน", "Aviation"),
@@ -145,7 +157,12 @@ ROUND_2568_STEPS = (
     (PlacementStep.ELIGIBLE, "ประกาศรายชื่อครูผู้มีคุณสมบัติ", (2025, 3, 1), (2025, 3, 15)),
     (PlacementStep.ORIENTED, "ปฐมนิเทศออนไลน์", (2025, 3, 16), (2025, 3, 31)),
     (None, "จัดสรรงบประมาณ", (2025, 3, 1), (2025, 4, 30)),
-    (PlacementStep.IN_PLACEMENT, "ฝึกประสบการณ์ในสถานประกอบการ (บันทึกการฝึก)", (2025, 3, 1), (2025, 5, 31)),
+    (
+        PlacementStep.IN_PLACEMENT,
+        "ฝึกประสบการณ์ในสถานประกอบการ (บันทึกการฝึก)",
+        (2025, 3, 1),
+        (2025, 5, 31),
+    ),
     (PlacementStep.TESTED, "ทดสอบสมรรถนะตามมาตรฐานอาชีพ", (2025, 3, 1), (2025, 6, 30)),
     (PlacementStep.CLIP, "ส่งคลิปวีดิทัศน์ไม่เกิน 5 นาที", (2025, 3, 1), (2025, 5, 31)),
     (PlacementStep.COLLEGE_REPORT, "สถานศึกษารายงานผลและส่งสมุดบันทึก", (2025, 6, 1), (2025, 6, 30)),
@@ -252,9 +269,7 @@ def load_excellence_fields() -> None:
 def load_round_2568() -> PlacementRound:
     values = dict(ROUND_2568)
     fiscal_year = values.pop("fiscal_year")
-    placement_round, created = get_or_create(
-        PlacementRound, {"fiscal_year": fiscal_year}, **values
-    )
+    placement_round, created = get_or_create(PlacementRound, {"fiscal_year": fiscal_year}, **values)
     if created:
         for position, (step, title, starts, ends) in enumerate(ROUND_2568_STEPS, start=1):
             placement_round.steps.append(
