@@ -65,14 +65,15 @@ def record_changes(session: Session, flush_context: Any) -> None:
             changes = column_changes(obj, only_changed=action == "update")
             if action == "update" and not changes:
                 continue
-            identity = inspect(obj).identity
+            # Primary keys of new rows are filled in by now, though their identity key is not.
+            identity = inspect(obj).mapper.primary_key_from_instance(obj)
             rows.append(
                 {
                     "at": now,
                     "user_email": who,
                     "action": action,
                     "table_name": obj.__tablename__,
-                    "record_id": str(identity[0]) if identity else None,
+                    "record_id": str(identity[0]) if identity and identity[0] is not None else None,
                     "changes": changes or None,
                 }
             )

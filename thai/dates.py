@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Literal
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Literal, TypeGuard
 
 from thai.digits import to_arabic_digits, to_thai_digits
 from thai.text import is_blank, normalize_text
@@ -97,7 +97,8 @@ FISCAL_YEAR_START = (10, 1)
 
 _EXAMPLE = "เช่น 24/01/2568 หรือ 24 ม.ค. 2568"
 
-_LEADING_WORDS = re.compile(r"^(?:วัน\S*ที่|วันที่)\s*")
+# "วันที่ 24 ...", "วันศุกร์ที่ 24 ..." as in letters
+_LEADING_WORDS = re.compile(r"^วัน\S*ที่\s*")
 _TIME = re.compile(
     r"(?:[\s,T]+|\s*เวลา\s*)"
     r"(?P<h>\d{1,2})[:.](?P<mi>\d{2})(?:[:.](?P<s>\d{2})(?:[.,](?P<f>\d{1,9}))?)?"
@@ -203,7 +204,7 @@ def _parse_text(raw: str) -> tuple[date, time | None]:
     micro = int((m["f"] or "0")[:6].ljust(6, "0"))
     tz = None
     if m["tz"]:
-        tz = timezone.utc
+        tz = UTC
         if m["tz"].upper() != "Z":
             offset = m["tz"].replace(":", "")
             sign = -1 if offset[0] == "-" else 1
@@ -231,7 +232,7 @@ def _from_excel_serial(serial: float, raw: object) -> datetime:
     return moment
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[numbers.Real]:
     """Return True for ints and floats (numpy ones too), but not for booleans."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
@@ -243,7 +244,7 @@ def _parse_any(value: object) -> datetime | date | tuple[date, time | None]:
     if isinstance(value, date):  # datetime too; pandas Timestamp is a datetime
         return value
     if _is_number(value):
-        return _from_excel_serial(float(value), value)  # type: ignore[arg-type]
+        return _from_excel_serial(float(value), value)
     if type(value).__name__ == "datetime64":  # numpy; its str() is ISO 8601
         value = str(value)
     if isinstance(value, str):
@@ -279,7 +280,7 @@ def parse_be_year(value: object) -> int:
     if is_blank(value):
         raise ValueError("ไม่ได้ระบุปี")
     if _is_number(value):
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)
         if not number.is_integer():
             raise ValueError(f"ปี {_quote(value)} ไม่ถูกต้อง เช่น 2568")
         text = str(int(number))

@@ -11,7 +11,8 @@ _TO_THAI = str.maketrans(ARABIC_DIGITS, THAI_DIGITS)
 
 def to_arabic_digits(s: str) -> str:
     """Replace Thai digits with Arabic digits, leaving everything else as is."""
-    return s.translate(_TO_ARABIC)
+    # Most cells are plain ASCII; skipping translate there saves a microsecond per cell.
+    return s if s.isascii() else s.translate(_TO_ARABIC)
 
 
 def to_thai_digits(s: str) -> str:

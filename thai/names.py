@@ -165,6 +165,17 @@ _ACTING = tuple(f"ว่าที่{rank}" for rank in _ACTING_RANKS) + (
     "ว่าที่ ร.ท.",
     "ว่าที่ ร.อ.",
 )
+# Royal-lineage titles and honorifics, e.g. ม.ล.ปิ่น มาลากุล.
+_ROYAL = (
+    "หม่อมเจ้า",
+    "หม่อมราชวงศ์",
+    "หม่อมหลวง",
+    "ม.จ.",
+    "ม.ร.ว.",
+    "ม.ล.",
+    "คุณหญิง",
+    "ท่านผู้หญิง",
+)
 _ENGLISH = ("Mr.", "Mrs.", "Ms.", "Miss", "Dr.")
 
 # A woman holding a rank adds หญิง to it: ร้อยตรีหญิง, ร.ต.หญิง, ว่าที่ร้อยตรีหญิง.
@@ -172,6 +183,7 @@ PREFIXES: tuple[str, ...] = (
     _CIVIL
     + _ACADEMIC
     + _MEDICAL
+    + _ROYAL
     + _RANKS
     + tuple(f"{rank}หญิง" for rank in _RANKS)
     + _ACTING
@@ -274,9 +286,7 @@ def split_name(full: object) -> tuple[str, str, str]:
     if not first:
         raise ValueError(f'ชื่อ-สกุล "{s}" ไม่มีชื่อ มีแต่คำนำหน้าชื่อ')
     if not last:
-        raise ValueError(
-            f'ชื่อ-สกุล "{s}" ไม่มีนามสกุล (ต้องเว้นวรรคหนึ่งครั้งระหว่างชื่อกับนามสกุล)'
-        )
+        raise ValueError(f'ชื่อ-สกุล "{s}" ไม่มีนามสกุล (ต้องเว้นวรรคหนึ่งครั้งระหว่างชื่อกับนามสกุล)')
     return prefix, first, last
 
 

@@ -18,8 +18,7 @@ G_CODE_DIGITS = 12
 
 _NID = "เลขประจำตัวประชาชน"
 _LOST_DIGITS = (
-    f"{_NID}ถูก Excel เก็บเป็นตัวเลขจนบางหลักหายไป "
-    "กรุณาจัดรูปแบบคอลัมน์เป็นข้อความ (Text) แล้วพิมพ์เลขใหม่"
+    f"{_NID}ถูก Excel เก็บเป็นตัวเลขจนบางหลักหายไป กรุณาจัดรูปแบบคอลัมน์เป็นข้อความ (Text) แล้วพิมพ์เลขใหม่"
 )
 # Hyphens of every kind, underscores and spaces people put between the digit groups.
 _SEPARATORS = re.compile(r"[\s\-_\u2010-\u2015\u2212]")

@@ -57,19 +57,15 @@ def clean_phone(value: object) -> str:
         digits = "+" + digits[2:]  # international call prefix
     if not re.fullmatch(r"\+?\d+", digits):
         raise ValueError(f"หมายเลขโทรศัพท์ {shown} มีตัวอักษรที่ไม่ใช่ตัวเลข {_PHONE_HELP}")
-    if not digits.startswith(("+", "0")):
-        if digits.startswith("66") and len(digits) in (10, 11):
-            digits = "+" + digits  # country code typed without the plus
-        elif len(digits) in (8, 9):
-            digits = "0" + digits  # Excel stored the number as a number and dropped the 0
+    # phonenumbers itself reads "812345678" (Excel dropped the leading 0 of a number cell)
+    # and "66812345678" (country code without "+") as Thai numbers.
     try:
         parsed = phonenumbers.parse(digits, REGION)
     except phonenumbers.NumberParseException:
         raise ValueError(f"หมายเลขโทรศัพท์ {shown} ไม่ถูกต้อง {_PHONE_HELP}") from None
     if not phonenumbers.is_valid_number(parsed):
         raise ValueError(
-            f"หมายเลขโทรศัพท์ {shown} ไม่ถูกต้อง "
-            f"(โทรศัพท์บ้านมี 9 หลัก มือถือมี 10 หลัก) {_PHONE_HELP}"
+            f"หมายเลขโทรศัพท์ {shown} ไม่ถูกต้อง (โทรศัพท์บ้านมี 9 หลัก มือถือมี 10 หลัก) {_PHONE_HELP}"
         )
     if phonenumbers.region_code_for_number(parsed) == REGION:
         result = "0" + str(parsed.national_number)
@@ -92,9 +88,7 @@ def format_phone(value: object) -> str:
         national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
         shown = national.replace(" ", "-")
     else:
-        shown = phonenumbers.format_number(
-            parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
+        shown = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return f"{shown} ต่อ {extension}" if extension else shown
 
 
