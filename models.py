@@ -1062,3 +1062,59 @@ class AuditLog(db.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.table_name}#{self.record_id}"
+
+
+# --------------------------------------------------------------------------- import history
+
+
+class ImportStatus(Choice):
+    CHECKING = "checking"
+    PREVIEWED = "previewed"
+    WRITING = "writing"
+    WRITTEN = "written"
+    REJECTED = "rejected"
+    UNREADABLE = "unreadable"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+ImportStatus.LABELS = {
+    "checking": _l("Checking"),
+    "previewed": _l("Waiting for confirmation"),
+    "writing": _l("Writing"),
+    "written": _l("Written"),
+    "rejected": _l("Rejected, nothing written"),
+    "unreadable": _l("File could not be read"),
+    "cancelled": _l("Cancelled"),
+    "failed": _l("Failed, nothing written"),
+}
+
+
+class ImportBatch(db.Model):
+    """One uploaded file: who sent it, what it held, and what became of it."""
+
+    __table_args__ = (choice_check("status", ImportStatus),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    stored_path: Mapped[str] = mapped_column(String(500))
+    user_email: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now, index=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16), default=ImportStatus.CHECKING.value)
+    skip_invalid: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    options: Mapped[dict | None] = mapped_column(JSON)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+    stage: Mapped[str | None] = mapped_column(String(32))
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.kind}, {self.created_at:%Y-%m-%d %H:%M})"

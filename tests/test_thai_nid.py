@@ -197,3 +197,11 @@ def test_clean_ignores_separators_and_thai_digits(first12: str, rnd: random.Rand
     )
     assert clean_national_id(messy) == nid
     assert format_national_id(messy) == f"{nid[0]}-{nid[1:5]}-{nid[5:10]}-{nid[10:12]}-{nid[12]}"
+
+
+@given(st.text(alphabet="0123456789", min_size=13, max_size=13))
+def test_fast_path_agrees_with_stdnum(digits: str) -> None:
+    """The quick check of clean 13-digit cells accepts exactly what python-stdnum accepts."""
+    from stdnum.th import pin
+
+    assert is_valid_national_id(digits) == pin.is_valid(digits)

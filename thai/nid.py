@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numbers
 import re
+from operator import mul
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
@@ -66,8 +67,27 @@ def _digits_of(value: object) -> str:
     return _SEPARATORS.sub("", text)
 
 
+_WEIGHTS = tuple(range(13, 1, -1))
+_ZERO_OFFSET = ord("0") * sum(_WEIGHTS)
+
+
+def _check_digit(first12: str) -> str:
+    """The check digit of DOMAIN.md: (11 - sum(d_i * (14 - i)) mod 11) mod 10."""
+    # Byte codes minus the code of "0" times the weights: the weighted digit sum, quickly.
+    total = sum(map(mul, first12.encode("ascii"), _WEIGHTS)) - _ZERO_OFFSET
+    return "0123456789"[(11 - total % 11) % 10]
+
+
 def clean_national_id(value: object) -> str:
     """Return a national ID as 13 digits, or raise ValueError explaining the problem in Thai."""
+    # Fast path for the common, already clean cell (a 100,000-row roster is mostly these);
+    # the same rules as stdnum's, which a property test checks.
+    if type(value) is str and len(value) == NID_LENGTH and value.isascii() and value.isdigit():
+        if value[0] in "09":
+            raise ValueError(f"{_NID}ไม่ถูกต้อง (หลักแรกต้องเป็นเลข 1–8)")
+        if _check_digit(value[:12]) != value[12]:
+            raise ValueError(f"{_NID}ไม่ถูกต้อง (เลขตรวจสอบไม่ตรง)")
+        return value
     digits = _digits_of(value)
     bad = next((ch for ch in digits if ch not in "0123456789"), None)
     if bad is not None:

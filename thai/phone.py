@@ -37,11 +37,22 @@ def _phone_text(value: object) -> str:
     return normalize_text(to_arabic_digits(str(value))).lstrip("'")  # Excel's text marker
 
 
+# The shapes most cells have once punctuation is gone: a mobile (061-066, 08x, 09x + 7 digits)
+# or a Bangkok landline (02 + 7 digits), valid by phonenumbers' own Thai patterns as they
+# stand; every other shape goes through phonenumbers.
+_COMMON_PHONE = re.compile(r"0(?:6[1-6]|[89]\d)\d{7}|02\d{7}")
+_COMMON_PUNCTUATION = str.maketrans("", "", " -.()")
+
+
 def clean_phone(value: object) -> str:
     """Return a Thai number as digits ("0812345678", "021234567"), or raise ValueError.
 
     An extension is kept as " ต่อ 12"; a valid foreign number comes back as +E.164.
     """
+    if type(value) is str and value.isascii():
+        quick = value.translate(_COMMON_PUNCTUATION)
+        if _COMMON_PHONE.fullmatch(quick):
+            return quick
     if is_blank(value):
         raise ValueError("ไม่ได้ระบุหมายเลขโทรศัพท์")
     text = _phone_text(value)
@@ -94,6 +105,10 @@ def format_phone(value: object) -> str:
 
 def clean_email(value: object) -> str:
     """Return an e-mail address trimmed and in lower case, or raise ValueError."""
+    if type(value) is str and value.isascii():
+        quick = value.strip().lower()
+        if _EMAIL.match(quick) and len(quick) <= 254:
+            return quick
     if is_blank(value):
         raise ValueError("ไม่ได้ระบุอีเมล")
     text = normalize_text(value)

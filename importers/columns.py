@@ -1,0 +1,103 @@
+"""Columns (a field with its Thai and English headers) and finding the table in a file."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from importers.cells import Parser, text
+from importers.reading import ReadError, Sheet, cell_text, is_blank_cell, is_empty_row
+from thai.text import normalize_text
+
+# How far down a sheet the header row may sit (title rows above it).
+HEADER_SEARCH_ROWS = 30
+TOTAL_WORDS = ("รวม", "total", "ยอดรวม", "รวมทั้งสิ้น")
+
+
+def header_key(value: Any) -> str:
+    """Compare headers ignoring case, spaces, punctuation and a trailing '*'."""
+    cleaned = normalize_text(cell_text(value)).lower()
+    return "".join(ch for ch in cleaned if unicodedata.category(ch)[0] in "LNM")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A field of an import: its headers, its cell parser, and whether a value is required."""
+
+    name: str
+    headers: tuple[str, ...]
+    parse: Parser = text
+    required: bool = False
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    example: str = ""
+
+    @property
+    def title(self) -> str:
+        """The header a template writes: the first (Thai) alias."""
+        return self.headers[0]
+
+    def keys(self) -> set[str]:
+        return {header_key(h) for h in self.headers}
+
+
+@dataclass
+class Table:
+    """The data rows under a header row, with the header cells as the sender wrote them."""
+
+    sheet: str
+    header_row: int
+    headers: list[str]
+    positions: dict[str, int]
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    def header_of(self, column: str) -> str:
+        """Return the header as written in the file for a column name."""
+        position = self.positions.get(column)
+        return self.headers[position] if position is not None else column
+
+
+def score_row(row: Sequence[Any], columns: Sequence[Column]) -> int:
+    keys = {header_key(cell) for cell in row if cell_text(cell).strip()}
+    return sum(1 for column in columns if column.keys() & keys)
+
+
+def find_table(sheets: Sequence[Sheet], columns: Sequence[Column]) -> Table:
+    """Find the sheet and row whose cells name the most columns; read the rows below it."""
+    best: tuple[int, Sheet, int] | None = None
+    for sheet in sheets:
+        for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+            score = score_row(row, columns)
+            if score and (best is None or score > best[0]):
+                best = (score, sheet, index)
+    if best is None or best[0] < min(2, len(columns)):
+        expected = ", ".join(column.title for column in columns[:6])
+        raise ReadError(f"ไม่พบแถวหัวตารางในไฟล์ (ควรมีหัวคอลัมน์ เช่น {expected})")
+    _score, sheet, index = best
+    header_cells = [normalize_text(cell_text(cell)) for cell in sheet.rows[index]]
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for position, header in enumerate(header_cells):
+        if not header:
+            continue
+        key = header_key(header)
+        column = next((c for c in columns if key in c.keys()), None)
+        if column is None:
+            unknown.append(header)
+        elif column.name not in positions:
+            positions[column.name] = position
+    table = Table(sheet.name, index + 1, header_cells, positions, unknown=unknown)
+    for offset, row in enumerate(sheet.rows[index + 1 :], start=index + 2):
+        if is_empty_row(row) or is_total_row(row):
+            continue
+        table.rows.append((offset, row))
+    return table
+
+
+def is_total_row(row: Sequence[Any]) -> bool:
+    """A totals line such as "รวม 240 คน" closes a sheet; it is not data."""
+    first = next((cell for cell in row if not is_blank_cell(cell)), "")
+    return isinstance(first, str) and first.strip().lower().startswith(TOTAL_WORDS)

@@ -1,0 +1,149 @@
+"""Teacher rosters, keyed by national ID; written in bulk (rosters run to 100,000 rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+
+from importers import cells
+from importers.bulk import BulkTable
+from importers.columns import Column
+from importers.core import NEW, Importer, Row
+from importers.lookups import AgencyIndex
+from models import Teacher
+
+FIELDS = (
+    "prefix",
+    "first_name",
+    "last_name",
+    "college_id",
+    "department",
+    "position",
+    "academic_standing",
+    "birth_date",
+    "email",
+    "phone",
+)
+
+
+class TeacherImporter(Importer):
+    kind = "teachers"
+    label = "ครู"
+    key_column = "national_id"
+    columns = (
+        Column(
+            "national_id",
+            ("เลขประจำตัวประชาชน", "เลขบัตรประชาชน", "national_id", "citizen id"),
+            cells.national_id,
+            required=True,
+            help="13 หลัก พิมพ์ติดกันหรือมีขีดก็ได้ (จัดรูปแบบเซลล์เป็นข้อความ)",
+            example="3100100000001",
+        ),
+        Column(
+            "prefix",
+            ("คำนำหน้า", "คำนำหน้าชื่อ", "prefix", "title"),
+            cells.prefix,
+            help="นาย นาง นางสาว ว่าที่ร้อยตรี ดร. ฯลฯ",
+            example="นาย",
+        ),
+        Column("first_name", ("ชื่อ", "first_name"), cells.text, example="ศานนท์"),
+        Column("last_name", ("นามสกุล", "สกุล", "last_name"), cells.text, example="ศรีสุข"),
+        Column(
+            "full_name",
+            ("ชื่อ-สกุล", "ชื่อ - นามสกุล", "ชื่อ-นามสกุล", "full_name"),
+            cells.full_name,
+            help="ใช้แทนคอลัมน์ คำนำหน้า ชื่อ นามสกุล ได้ เช่น นายศานนท์ ศรีสุข",
+        ),
+        Column(
+            "college",
+            ("สถานศึกษา", "วิทยาลัย", "institution"),
+            cells.text,
+            help="ชื่อสถานศึกษาหรือรหัสหน่วยงาน ที่มีอยู่ในระบบแล้ว",
+            example="วิทยาลัยเทคนิคเชียงใหม่",
+        ),
+        Column(
+            "department",
+            ("แผนกวิชา", "สาขาวิชา", "department"),
+            cells.text,
+            example="ช่างยนต์",
+        ),
+        Column("position", ("ตำแหน่ง", "position"), cells.text, example="ครู"),
+        Column(
+            "academic_standing",
+            ("วิทยฐานะ", "academic_standing"),
+            cells.text,
+            example="ชำนาญการ",
+        ),
+        Column(
+            "birth_date",
+            ("วันเกิด", "วัน/เดือน/ปีเกิด", "birth_date"),
+            cells.date,
+            help="วัน/เดือน/ปี พ.ศ. เช่น 24/01/2528 หรือ 24 ม.ค. 28",
+            example="24/01/2528",
+        ),
+        Column("email", ("อีเมล", "e-mail", "email"), cells.email, example="sanon@example.ac.th"),
+        Column("phone", ("โทรศัพท์", "เบอร์โทร", "phone"), cells.phone, example="081-234-5678"),
+    )
+    required_columns = ((("national_id",),), (("first_name", "last_name"), ("full_name",)))
+    instructions = "สถานศึกษาต้องมีอยู่ในระบบก่อน (นำเข้าหน่วยงานก่อนครู)"
+
+    def prepare(self, rows: list[Row]) -> None:
+        self.agencies = AgencyIndex.load(self.session)
+        super().prepare(rows)
+
+    def prepare_row(self, row: Row) -> None:
+        values = row.values
+        names = values.pop("full_name", None)
+        if names is not None:
+            prefix, first, last = names
+            values["prefix"] = values.get("prefix") or prefix or None
+            values["first_name"] = values.get("first_name") or first
+            values["last_name"] = values.get("last_name") or last
+        positions = self.table.positions if self.table else {}
+        if {"first_name", "last_name"} <= set(positions):
+            self.require(row, "first_name", "last_name")
+        elif names is None:
+            self.require(row, "full_name")
+        self.require(row, "national_id")
+        college = values.pop("college", None)
+        if college is not None:
+            found = self.agencies.find(college)
+            if found is None:
+                self.problem(row, "college", f'ไม่พบสถานศึกษา "{college}" ในระบบ')
+            values["college_id"] = found.id if found else None
+        row.key = values.get("national_id")
+
+    def compare(self, rows: list[Row]) -> None:
+        existing = self.load_existing([row.key for row in rows])
+        for row in rows:
+            current = existing.get(row.key)
+            if current is None:
+                row.outcome = NEW
+            else:
+                row.record_id = current["id"]
+                self.diff(row, current, FIELDS)
+
+    def load_existing(self, keys: list[Any]) -> dict[str, dict[str, Any]]:
+        bulk = BulkTable(self.session, Teacher.__table__)
+        return bulk.fetch(("id", *FIELDS), "national_id", keys)
+
+    def write(self, rows: list[Row]) -> None:
+        now = dt.datetime.now()
+        bulk = BulkTable(self.session, Teacher.__table__)
+        new = [
+            {"national_id": row.key, **{f: row.values.get(f) for f in FIELDS}}
+            | {"created_at": now, "updated_at": now, "is_active": True}
+            for row in rows
+            if row.outcome == NEW
+        ]
+        changed = [
+            {"id": row.record_id, "updated_at": now, **{f: v[1] for f, v in row.changes.items()}}
+            for row in rows
+            if row.outcome != NEW
+        ]
+        self.progress("write", 0, len(new) + len(changed))
+        bulk.insert(new)
+        self.progress("write", len(new), len(new) + len(changed))
+        bulk.update(changed)
+        self.progress("write", len(new) + len(changed), len(new) + len(changed))
