@@ -47,7 +47,8 @@ def roster_rows(count: int, seed: int = 2568, changed_every: int = 0) -> list[li
         if changed_every and i % changed_every == 0:
             department = department + " (ใหม่)"
         day, month, year = rng.randint(1, 28), rng.randint(1, 10), rng.randint(2508, 2541)
-        birth = f"{day:02d}/{month:02d}/{year}" if i % 3 else f"{day} {MONTHS[month - 1]} {year % 100:02d}"
+        short = f"{day} {MONTHS[month - 1]} {year % 100:02d}"
+        birth = f"{day:02d}/{month:02d}/{year}" if i % 3 else short
         rows.append(
             [
                 nid,

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from importers.agencies import AgencyImporter
 from importers.columns import find_table
 from importers.core import Importer, ImportResult, Progress
 from importers.reading import Limits, ReadError, read_sheets
-from importers.agencies import AgencyImporter
 from importers.teachers import TeacherImporter
 
 KINDS: dict[str, type[Importer]] = {

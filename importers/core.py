@@ -202,8 +202,7 @@ class Importer:
 
     def header(self, name: str) -> str:
         """The header a problem names: as written in the file, else the template's."""
-        assert self.table is not None
-        if name in self.table.positions:
+        if self.table is not None and name in self.table.positions:
             return self.table.header_of(name)
         return self.column(name).title
 

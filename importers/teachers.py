@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-
 from importers import cells
 from importers.bulk import BulkTable
 from importers.columns import Column
