@@ -7,13 +7,29 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from importers.agencies import AgencyImporter
+from importers.alignment import AlignmentImporter
 from importers.columns import find_table
 from importers.core import Importer, ImportResult, Progress
+from importers.curricula import CurriculumImporter
+from importers.mous import MouImporter
+from importers.placements import PlacementImporter
 from importers.reading import Limits, ReadError, read_sheets
+from importers.scholarships import ScholarshipImporter
+from importers.standards import StandardImporter
 from importers.teachers import TeacherImporter
 
 KINDS: dict[str, type[Importer]] = {
-    importer.kind: importer for importer in (AgencyImporter, TeacherImporter)
+    importer.kind: importer
+    for importer in (
+        AgencyImporter,
+        TeacherImporter,
+        MouImporter,
+        StandardImporter,
+        CurriculumImporter,
+        AlignmentImporter,
+        PlacementImporter,
+        ScholarshipImporter,
+    )
 }
 
 

@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
+from operator import itemgetter
 from typing import Any, ClassVar
 
 from sqlalchemy.orm import Session
@@ -106,6 +108,10 @@ def parse_cell(parse: Callable[[Any], Any], raw: Any) -> Any:
         return parse(raw)
     except ValueError as error:
         return CellProblem(str(error))
+
+
+def padded(cells: list[Any], width: int) -> list[Any]:
+    return [*cells, *([None] * (width - len(cells)))]
 
 
 def comparable(value: Any) -> Any:
@@ -219,27 +225,26 @@ class Importer:
         cell of a 100,000-row file.
         """
         present = [(c, table.positions[c.name]) for c in self.columns if c.name in table.positions]
+        width = max((len(cells) for _n, cells in table.rows), default=0)
+        # Pad short rows (CSV lines may end early) so a column is one itemgetter away.
+        lines = [cells if len(cells) == width else padded(cells, width) for _n, cells in table.rows]
         parsed: dict[str, list[Any]] = {}
         for done, (column, position) in enumerate(present, start=1):
-            raws = [cells[position] if position < len(cells) else None for _n, cells in table.rows]
+            raws = list(map(itemgetter(position), lines))
             parse = column.parse
             try:
                 memo = {raw: parse_cell(parse, raw) for raw in set(raws)}
-                parsed[column.name] = [memo[raw] for raw in raws]
+                parsed[column.name] = list(map(memo.__getitem__, raws))
             except TypeError:  # an unhashable cell: parse each one directly
                 parsed[column.name] = [parse_cell(parse, raw) for raw in raws]
             self.progress("parse", done, len(present))
         names = list(parsed)
-        rows = (
-            [
-                Row(number, dict(zip(names, values, strict=True)))
-                for (number, _cells), values in zip(
-                    table.rows, zip(*parsed.values(), strict=True), strict=True
-                )
-            ]
-            if names
-            else [Row(number, {}) for number, _cells in table.rows]
-        )
+        numbers = [number for number, _cells in table.rows]
+        if names:
+            records = zip(*parsed.values(), strict=True)
+            rows = list(map(Row, numbers, map(dict, map(partial(zip, names), records))))
+        else:
+            rows = [Row(number, {}) for number in numbers]
         for column, position in present:
             header = table.headers[position]
             for index, value in enumerate(parsed[column.name]):

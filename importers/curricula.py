@@ -1,0 +1,225 @@
+"""Curricula, keyed by curriculum code; the owner is an agency that already exists."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from sqlalchemy import select
+
+from importers import cells
+from importers.columns import Column
+from importers.core import NEW, Importer, Row
+from importers.lookups import AgencyIndex
+from models import CreditBankLevel, Curriculum, CurriculumKind
+from thai.digits import to_arabic_digits
+from thai.text import is_blank, normalize_text
+
+K = CurriculumKind
+KIND_LABELS = {
+    "ปวช.": K.VOCATIONAL_CERTIFICATE,
+    "ประกาศนียบัตรวิชาชีพ": K.VOCATIONAL_CERTIFICATE,
+    "หลักสูตรประกาศนียบัตรวิชาชีพ": K.VOCATIONAL_CERTIFICATE,
+    "หลักสูตรประกาศนียบัตรวิชาชีพ (ปวช.)": K.VOCATIONAL_CERTIFICATE,
+    "ปวส.": K.HIGHER_VOCATIONAL,
+    "ประกาศนียบัตรวิชาชีพชั้นสูง": K.HIGHER_VOCATIONAL,
+    "หลักสูตรประกาศนียบัตรวิชาชีพชั้นสูง": K.HIGHER_VOCATIONAL,
+    "หลักสูตรประกาศนียบัตรวิชาชีพชั้นสูง (ปวส.)": K.HIGHER_VOCATIONAL,
+    "หลักสูตรโรงเรียนฝึกอาชีพ": K.TRAINING_SCHOOL,
+    "โรงเรียนฝึกอาชีพ": K.TRAINING_SCHOOL,
+    "หลักสูตรโรงเรียนฝึกอาชีพกรุงเทพมหานคร": K.TRAINING_SCHOOL,
+    "หลักสูตรระยะสั้น": K.SHORT_COURSE,
+    "ระยะสั้น": K.SHORT_COURSE,
+    "หลักสูตรพัฒนาครู": K.TEACHER_DEVELOPMENT,
+    "พัฒนาครู": K.TEACHER_DEVELOPMENT,
+    "หลักสูตรพัฒนาครูอาชีวศึกษา": K.TEACHER_DEVELOPMENT,
+    "vocational certificate": K.VOCATIONAL_CERTIFICATE,
+    "por wor chor": K.VOCATIONAL_CERTIFICATE,
+    "higher vocational certificate": K.HIGHER_VOCATIONAL,
+    "higher vocational": K.HIGHER_VOCATIONAL,
+    "por wor sor": K.HIGHER_VOCATIONAL,
+    "training school": K.TRAINING_SCHOOL,
+    "training-school course": K.TRAINING_SCHOOL,
+    "short course": K.SHORT_COURSE,
+    "teacher development": K.TEACHER_DEVELOPMENT,
+    "teacher-development curriculum": K.TEACHER_DEVELOPMENT,
+}
+L = CreditBankLevel
+LEVEL_LABELS = {
+    "มัธยมศึกษาตอนต้น": L.LOWER_SECONDARY,
+    "ม.ต้น": L.LOWER_SECONDARY,
+    "มัธยมศึกษาตอนปลาย/ปวช.": L.UPPER_SECONDARY,
+    "มัธยมศึกษาตอนปลาย": L.UPPER_SECONDARY,
+    "ม.ปลาย": L.UPPER_SECONDARY,
+    "ปวช.": L.UPPER_SECONDARY,
+    "ปวส./อนุปริญญา": L.ASSOCIATE,
+    "ปวส.": L.ASSOCIATE,
+    "อนุปริญญา": L.ASSOCIATE,
+    "หลักสูตรระยะสั้นและการศึกษาตลอดชีวิต": L.SHORT_LIFELONG,
+    "ระยะสั้นและการศึกษาตลอดชีวิต": L.SHORT_LIFELONG,
+    "การศึกษาตลอดชีวิต": L.SHORT_LIFELONG,
+    "หลักสูตรระยะสั้น": L.SHORT_LIFELONG,
+    "lower secondary": L.LOWER_SECONDARY,
+    "upper secondary": L.UPPER_SECONDARY,
+    "upper secondary / por wor chor": L.UPPER_SECONDARY,
+    "associate degree": L.ASSOCIATE,
+    "por wor sor / associate degree": L.ASSOCIATE,
+    "short courses and lifelong learning": L.SHORT_LIFELONG,
+    "lifelong learning": L.SHORT_LIFELONG,
+}
+FIELDS = ("title", "owner_id", "kind", "edition_year", "level_group", "field", "hours")
+# A kind may carry its edition: "ปวช. 2562", "หลักสูตร ปวส. พุทธศักราช 2563".
+EDITION = re.compile(r"^(?P<label>.*?)\s*(?:พ\.?\s*ศ\.?|พุทธศักราช)?\s*(?P<year>25\d\d)$")
+
+
+def label_key(value: Any) -> str:
+    """Labels compare on their letters and digits only: "ปวช." is "ปวช", "ม. ต้น" is "ม.ต้น"."""
+    cleaned = normalize_text(to_arabic_digits(str(value))).lower()
+    return "".join(ch for ch in cleaned if unicodedata.category(ch)[0] in "LNM")
+
+
+def labels_parser(labels: dict[str, str], what: str, shown: tuple[str, ...]) -> cells.Parser:
+    """Map Thai or English labels, or the stored codes, to stored codes."""
+    lookup = {label_key(label): str(code) for label, code in labels.items()}
+    lookup.update({label_key(code): str(code) for code in labels.values()})
+    listed = ", ".join(shown)
+
+    def parse(value: Any) -> str | None:
+        if is_blank(value):
+            return None
+        found = lookup.get(label_key(value))
+        if found is None:
+            raise ValueError(f'{what} "{normalize_text(value)}" ไม่ถูกต้อง ใช้ได้: {listed}')
+        return found
+
+    return parse
+
+
+KINDS_SHOWN = ("ปวช.", "ปวส.", "หลักสูตรโรงเรียนฝึกอาชีพ", "หลักสูตรระยะสั้น", "หลักสูตรพัฒนาครู")
+LEVELS_SHOWN = (
+    "มัธยมศึกษาตอนต้น",
+    "มัธยมศึกษาตอนปลาย/ปวช.",
+    "ปวส./อนุปริญญา",
+    "หลักสูตรระยะสั้นและการศึกษาตลอดชีวิต",
+)
+kind_label = labels_parser(KIND_LABELS, "ประเภทหลักสูตร", KINDS_SHOWN)
+level_group = labels_parser(LEVEL_LABELS, "ระดับ", LEVELS_SHOWN)
+
+
+def curriculum_kind(value: Any) -> tuple[str, int | None] | None:
+    """Return a curriculum kind with the BE edition it may carry: "ปวช. 2562" is (kind, 2562)."""
+    if is_blank(value):
+        return None
+    text = normalize_text(to_arabic_digits(str(value)))
+    match = EDITION.match(text)
+    if match and match["label"]:
+        return kind_label(match["label"]), int(match["year"])
+    return kind_label(text), None
+
+
+class CurriculumImporter(Importer):
+    kind = "curricula"
+    label = "หลักสูตร"
+    key_column = "code"
+    columns = (
+        Column(
+            "code",
+            ("รหัสหลักสูตร", "code", "curriculum_code"),
+            cells.code,
+            required=True,
+            example="TD-AUTO-01",
+        ),
+        Column(
+            "title",
+            ("ชื่อหลักสูตร", "title"),
+            cells.text,
+            required=True,
+            example="การบำรุงรักษารถยนต์ไฟฟ้าสำหรับครู",
+        ),
+        Column(
+            "owner",
+            ("หน่วยงานเจ้าของ", "owner", "หน่วยงานเจ้าของหลักสูตร", "เจ้าของหลักสูตร"),
+            cells.text,
+            help="รหัส ชื่อย่อ หรือชื่อหน่วยงาน ที่มีในระบบแล้ว",
+            example="BPCD",
+        ),
+        Column(
+            "kind",
+            ("ประเภท", "kind", "ประเภทหลักสูตร"),
+            curriculum_kind,
+            required=True,
+            help='ต่อท้ายด้วยปี พ.ศ. ของหลักสูตรได้ เช่น "ปวช. 2562"',
+            choices=KINDS_SHOWN,
+            example="หลักสูตรพัฒนาครู",
+        ),
+        Column(
+            "level_group",
+            ("ระดับ", "level", "level_group", "ระดับธนาคารหน่วยกิต"),
+            level_group,
+            help="ระดับของธนาคารหน่วยกิต",
+            choices=LEVELS_SHOWN,
+            example="หลักสูตรระยะสั้นและการศึกษาตลอดชีวิต",
+        ),
+        Column("field", ("สาขาวิชา", "field"), cells.text, example="ช่างยนต์"),
+        Column(
+            "hours",
+            ("จำนวนชั่วโมง", "hours", "ชั่วโมง"),
+            cells.whole_number,
+            example="30",
+        ),
+    )
+    required_columns = ((("code",),), (("title",),), (("kind",),))
+    instructions = "หน่วยงานเจ้าของหลักสูตรต้องมีในระบบก่อน (นำเข้าหน่วยงานก่อนหลักสูตร)"
+
+    def prepare(self, rows: list[Row]) -> None:
+        self.agencies = AgencyIndex.load(self.session)
+        super().prepare(rows)
+
+    def prepare_row(self, row: Row) -> None:
+        values = row.values
+        self.require(row, "code", "title", "kind")
+        row.key = values.get("code")
+        kind = values.pop("kind", None)
+        if kind is not None:
+            values["kind"], values["edition_year"] = kind
+        owner = values.pop("owner", None)
+        if owner is not None:
+            found = self.agencies.find(owner)
+            if found is None:
+                self.problem(
+                    row,
+                    "owner",
+                    f'ไม่พบหน่วยงาน "{owner}" ในระบบ ใช้รหัส ชื่อย่อ หรือชื่อหน่วยงานที่มีในระบบ '
+                    "(นำเข้าหน่วยงานก่อน)",
+                )
+            else:
+                values["owner_id"] = found.id
+
+    def compare(self, rows: list[Row]) -> None:
+        existing = {
+            curriculum.code: curriculum
+            for curriculum in self.session.scalars(
+                select(Curriculum).where(Curriculum.code.in_([row.key for row in rows]))
+            )
+        }
+        for row in rows:
+            curriculum = existing.get(row.key)
+            if curriculum is None:
+                row.outcome = NEW
+                continue
+            row.record_id = curriculum.id
+            self.diff(row, {name: getattr(curriculum, name) for name in FIELDS}, FIELDS)
+
+    def write(self, rows: list[Row]) -> None:
+        for row in rows:
+            if row.record_id is None:
+                curriculum = Curriculum(code=row.key)
+                self.session.add(curriculum)
+            else:
+                curriculum = self.session.get_one(Curriculum, row.record_id)
+            for name in FIELDS:
+                value = row.values.get(name)
+                if value is not None:
+                    setattr(curriculum, name, value)
+        self.session.flush()
