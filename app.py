@@ -31,11 +31,13 @@ WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me"}
 
 def defaults(instance_path: str) -> dict[str, Any]:
     """Return the built-in configuration, overridden by FLASK_* variables and tests."""
+    import_max_bytes = 50 * 1024 * 1024
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///samatta.db",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
-        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # Imports are the largest uploads: Flask refuses anything bigger (413, in Thai).
+        "MAX_CONTENT_LENGTH": import_max_bytes,
         "MOU_DOCUMENT_MAX_BYTES": 10 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "th",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
@@ -45,6 +47,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
+        "IMPORT_FOLDER": os.path.join(instance_path, "imports"),
+        "IMPORT_MAX_BYTES": import_max_bytes,
+        # Files from this size up are checked and written in a thread while the page polls.
+        "IMPORT_BACKGROUND": True,
+        "IMPORT_BACKGROUND_MIN_BYTES": 256 * 1024,
     }
 
 
@@ -123,8 +130,10 @@ def sqlite_pragmas(dbapi_connection, connection_record) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the command groups of each area."""
+    from importers.cli import import_command
     from seed.cli import demo_command, seed_command
 
     app.cli.add_command(auth.user_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(import_command)

@@ -17,6 +17,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import UniqueConstraint, func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import secure_filename
 
@@ -224,7 +225,7 @@ class SecureModelView(SecureMixin, ModelView):
                 continue
             query = select(func.count()).select_from(self.model)
             for name, value in values.items():
-                query = query.where(getattr(self.model, name) == value)
+                query = query.where(self.key_column(name) == value)
             if current_id is not None:
                 query = query.where(self.model.id != current_id)
             if db.session.scalar(query):
@@ -236,6 +237,13 @@ class SecureModelView(SecureMixin, ModelView):
                 ]
                 ok = False
         return ok
+
+    def key_column(self, name: str) -> Any:
+        """Return the column a key field is stored in: for a relation, its foreign key."""
+        relation = sa_inspect(self.model).relationships.get(name)
+        if relation is not None:
+            return next(iter(relation.local_columns))
+        return getattr(self.model, name)
 
     @staticmethod
     def key_value(value: Any) -> Any:

@@ -229,11 +229,12 @@ class PlacementView(SecureModelView):
         )
 
     def on_model_change(self, form: Any, model: Placement, is_created: bool) -> None:
+        # First, as loading the teacher's college below flushes the placement (CHECK on "").
+        if not model.test_result:
+            model.test_result = None
         # The college at the time of application stays as recorded when the teacher moves.
         if model.college is None and model.teacher is not None:
             model.college = model.teacher.college
-        if not model.test_result:
-            model.test_result = None
 
 
 def add_views(admin) -> None:

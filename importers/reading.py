@@ -46,11 +46,7 @@ def read_sheets(content: bytes, filename: str, limits: Limits | None = None) -> 
     limits = limits or Limits()
     if not content:
         raise ReadError("ไฟล์ว่างเปล่า ไม่มีข้อมูล")
-    if len(content) > limits.max_bytes:
-        raise ReadError(
-            f"ไฟล์มีขนาด {len(content) / 1048576:.1f} MB "
-            f"เกินขนาดที่รับได้ ({limits.max_bytes / 1048576:.0f} MB)"
-        )
+    check_size(len(content), limits)
     if content.startswith(ZIP_MAGIC):
         check_zip(content, limits)
         return read_workbook(content)
@@ -59,6 +55,19 @@ def read_sheets(content: bytes, filename: str, limits: Limits | None = None) -> 
             raise ReadError("ไฟล์นี้ตั้งรหัสผ่านไว้ กรุณาเปิดไฟล์ เอารหัสผ่านออก แล้วบันทึกและส่งใหม่")
         return read_workbook(content)
     return [read_csv(content, filename)]
+
+
+def check_size(size: int, limits: Limits) -> None:
+    """Refuse a file over the size limit; callers may check before reading it into memory."""
+    if size > limits.max_bytes:
+        raise ReadError(f"ไฟล์มีขนาด {file_size(size)} เกินขนาดที่รับได้ ({file_size(limits.max_bytes)})")
+
+
+def file_size(size: int) -> str:
+    """Say a size in MB, or in KB when it is under one MB."""
+    if size < 1048576:
+        return f"{size / 1024:,.1f} KB"
+    return f"{size / 1048576:,.1f} MB"
 
 
 def check_zip(content: bytes, limits: Limits) -> None:

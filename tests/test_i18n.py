@@ -1,0 +1,111 @@
+"""The interface speaks Thai by default; /lang/en switches to English and back."""
+
+from __future__ import annotations
+
+from helpers import THAI, form_values, latest_id, page, text_of, thai
+
+from models import PlacementRound
+
+MENU_CATEGORIES = [
+    "หน่วยงาน",
+    "บันทึกข้อตกลง",
+    "มาตรฐานอาชีพ",
+    "หลักสูตร",
+    "ครู",
+    "การฝึกประสบการณ์",
+    "ทุนการศึกษา",
+    "ผู้ใช้งาน",
+]
+
+
+def menu(response):
+    """Return the names of the top-level menu entries."""
+    tree = page(response)
+    links = tree.xpath('(//ul[contains(@class, "navbar-nav")])[1]/li/a')
+    return [" ".join(a.text_content().split()) for a in links]
+
+
+def tabs(response):
+    return [
+        " ".join(a.text_content().split())
+        for a in page(response).xpath("//ul[@class='nav nav-tabs']/li/a")
+    ]
+
+
+def submit_labels(response):
+    return [i.get("value") for i in page(response).xpath('//input[@type="submit"]')]
+
+
+def test_flask_admin_speaks_thai_by_default(editor_client):
+    listing = editor_client.get("/admin/agency/")
+    assert tabs(listing)[:2] == ["รายการ", "สร้าง"]
+    assert page(listing).xpath("/html/@lang") in (["th"], [])
+    form = editor_client.get("/admin/agency/new/")
+    assert "บันทึก" in submit_labels(form)
+
+
+def test_menu_categories_are_thai(app, admin_client):
+    entries = menu(admin_client.get("/admin/"))
+    assert entries[0] == thai(app, "Home")
+    # The office's areas, in the office's order (other entries may sit between them).
+    assert [e for e in entries if e in MENU_CATEGORIES] == MENU_CATEGORIES
+    untranslated = [e for e in entries if not THAI.search(e)]
+    assert untranslated == []
+
+
+def test_app_labels_and_choices_are_thai(app, editor_client, reference):
+    form = editor_client.get("/admin/agency/new/")
+    text = text_of(form)
+    assert thai(app, "Thai name") in text
+    assert thai(app, "Ministry") in text
+    assert "Ministry" not in text
+
+
+def test_switch_to_english_and_back(editor_client):
+    response = editor_client.get("/lang/en", headers={"Referer": "http://localhost/admin/agency/"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "http://localhost/admin/agency/"
+    listing = editor_client.get("/admin/agency/")
+    assert tabs(listing)[:2] == ["List", "Create"]
+    assert "Agencies" in menu(listing)
+    assert "หน่วยงาน" not in menu(listing)
+    assert "Save" in submit_labels(editor_client.get("/admin/agency/new/"))
+    # The choice stays for the rest of the session.
+    assert "Create" in tabs(editor_client.get("/admin/mou/"))
+
+    editor_client.get("/lang/th")
+    assert tabs(editor_client.get("/admin/agency/"))[:2] == ["รายการ", "สร้าง"]
+
+
+def test_unknown_language_is_ignored(editor_client):
+    for code in ("fr", "xx", "EN"):
+        editor_client.get(f"/lang/{code}")
+        assert tabs(editor_client.get("/admin/agency/"))[:2] == ["รายการ", "สร้าง"], code
+
+
+def test_language_switch_never_sends_off_site(client):
+    response = client.get("/lang/en", headers={"Referer": "https://evil.example/phish"})
+    assert response.headers["Location"] == "/admin/"
+
+
+def test_login_page_switches_language_before_login(app, client):
+    assert thai(app, "Log in") in text_of(client.get("/login"))
+    client.get("/lang/en")
+    assert "Log in" in text_of(client.get("/login"))
+    assert page(client.get("/login")).xpath("/html/@lang") == ["en"]
+
+
+def test_form_errors_follow_the_language(editor_client):
+    thai_errors = text_of(editor_client.post("/admin/agency/new/", data={"kind": "bureau"}))
+    assert "This field is required." not in thai_errors
+    editor_client.get("/lang/en")
+    response = editor_client.post("/admin/agency/new/", data={"kind": "bureau"})
+    assert "This field is required." in text_of(response)
+    assert form_values(response)["kind"] == ["bureau"]
+
+
+def test_dates_stay_buddhist_era_in_english(app, editor_client, records):
+    editor_client.get("/lang/en")
+    round_id = latest_id(app, PlacementRound)
+    text = text_of(editor_client.get(f"/admin/round/details/?id={round_id}"))
+    assert "2568" in text
