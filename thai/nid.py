@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numbers
 import re
-from operator import mul
 from decimal import Decimal, InvalidOperation
+from operator import mul
 from typing import Literal
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
