@@ -10,6 +10,7 @@ statement over all rows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, update
@@ -36,32 +37,29 @@ class BulkTable:
         ]
 
     def _execute(self, statement: Any, names: Sequence[str], rows: list[dict[str, Any]]) -> None:
+        """Run one prepared statement over all rows (the row dicts are converted in place)."""
         compiled = statement.compile(dialect=self.dialect)
-        processors = dict(zip(names, self.bind(names), strict=True))
+        for name, convert in zip(names, self.bind(names), strict=True):
+            if convert is not None:
+                # Dates repeat (birth dates, the import's own timestamp): convert each once.
+                memo: dict[Any, Any] = {}
+                for row in rows:
+                    value = row[name]
+                    try:
+                        row[name] = memo[value]
+                    except KeyError:
+                        row[name] = memo[value] = convert(value)
         positional = compiled.positiontup
-        order = list(positional) if positional else list(names)
-        converters = [processors.get(name) for name in order]
         cursor = self.connection.connection.driver_connection.cursor()
         try:
             for start in range(0, len(rows), CHUNK):
                 chunk = rows[start : start + CHUNK]
-                params: list[Any]
                 if positional:
-                    params = [
-                        tuple(
-                            convert(row[name]) if convert else row[name]
-                            for name, convert in zip(order, converters, strict=True)
-                        )
-                        for row in chunk
-                    ]
+                    params: list[Any] = list(map(itemgetter(*positional), chunk))
+                    if len(positional) == 1:
+                        params = [(value,) for value in params]
                 else:
-                    params = [
-                        {
-                            name: convert(row[name]) if convert else row[name]
-                            for name, convert in zip(order, converters, strict=True)
-                        }
-                        for row in chunk
-                    ]
+                    params = chunk
                 cursor.executemany(compiled.string, params)
         finally:
             cursor.close()

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from importers.columns import Column, Table
+from importers.parallel import can_split, parse_in_halves
 from importers.reading import ReadError
 
 NEW, UPDATED, UNCHANGED, REJECTED = "new", "updated", "unchanged", "rejected"
@@ -133,6 +134,9 @@ class Importer:
     required_columns: ClassVar[Sequence[Sequence[Sequence[str]]]] = ()
     # The column(s) whose header names a repeated key.
     key_column: ClassVar[str]
+    # True when prepare_row uses only what load_lookups() loaded, never the session, so a
+    # large file's rows may be parsed in two processes (importers/parallel.py).
+    parallel: ClassVar[bool] = False
     # A file refers to things that must exist first: shown with the template.
     instructions: ClassVar[str] = ""
 
@@ -157,8 +161,12 @@ class Importer:
         self.table = table
         self.check_columns(table)
         try:
-            rows = self.parse(table)
-            self.prepare(rows)
+            if can_split(self, table):
+                self.load_lookups()
+                rows = parse_in_halves(self, table)
+            else:
+                rows = self.parse(table)
+                self.prepare(rows)
             self.mark_duplicates(rows)
             self.compare([row for row in rows if row.ok])
             for row in rows:
@@ -253,6 +261,9 @@ class Importer:
                     row.values[column.name] = None
                     row.problems.append(Problem(row.number, header, value.message))
         return rows
+
+    def load_lookups(self) -> None:
+        """Load what prepare_row looks references up in (parallel importers only)."""
 
     def prepare(self, rows: list[Row]) -> None:
         """Check required values, resolve references and set each row's key."""

@@ -87,8 +87,13 @@ class TeacherImporter(Importer):
     required_columns = ((("national_id",),), (("first_name", "last_name"), ("full_name",)))
     instructions = "สถานศึกษาต้องมีอยู่ในระบบก่อน (นำเข้าหน่วยงานก่อนครู)"
 
-    def prepare(self, rows: list[Row]) -> None:
+    parallel = True
+
+    def load_lookups(self) -> None:
         self.agencies = AgencyIndex.load(self.session)
+
+    def prepare(self, rows: list[Row]) -> None:
+        self.load_lookups()
         super().prepare(rows)
 
     def prepare_row(self, row: Row) -> None:
@@ -130,9 +135,13 @@ class TeacherImporter(Importer):
     def write(self, rows: list[Row]) -> None:
         now = dt.datetime.now()
         bulk = BulkTable(self.session, Teacher.__table__)
+        stamps = {"created_at": now, "updated_at": now, "is_active": True}
         new = [
-            {"national_id": row.key, **{f: row.values.get(f) for f in FIELDS}}
-            | {"created_at": now, "updated_at": now, "is_active": True}
+            {
+                "national_id": row.key,
+                **dict(zip(FIELDS, map(row.values.get, FIELDS), strict=True)),
+                **stamps,
+            }
             for row in rows
             if row.outcome == NEW
         ]
