@@ -7,7 +7,17 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from admin import agencies, curricula, mous, placements, scholarships, standards, teachers, users
+from admin import (
+    agencies,
+    curricula,
+    imports,
+    mous,
+    placements,
+    scholarships,
+    standards,
+    teachers,
+    users,
+)
 from admin.base import SecureMixin
 from admin.dashboard import dashboard_figures
 from i18n import TRANSLATIONS
@@ -30,6 +40,17 @@ def init_admin(app: Flask) -> Admin:
         index_view=HomeView(name=_l("Home"), url="/admin"),
         translations_path=str(TRANSLATIONS),
     )
-    for area in (agencies, mous, standards, curricula, teachers, placements, scholarships, users):
+    areas = (
+        agencies,
+        mous,
+        standards,
+        curricula,
+        teachers,
+        placements,
+        scholarships,
+        imports,
+        users,
+    )
+    for area in areas:
         area.add_views(admin)
     return admin
