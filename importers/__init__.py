@@ -12,6 +12,7 @@ from importers.columns import find_table
 from importers.core import Importer, ImportResult, Progress
 from importers.curricula import CurriculumImporter
 from importers.mous import MouImporter
+from importers.parallel import import_split
 from importers.placements import PlacementImporter
 from importers.reading import Limits, ReadError, read_sheets
 from importers.scholarships import ScholarshipImporter
@@ -46,8 +47,14 @@ def import_file(
     **options: Any,
 ) -> ImportResult:
     """Read a file and import it as the given kind; ReadError if it cannot be read at all."""
-    sheets = read_sheets(content, filename, limits)
     importer = KINDS[kind](session, progress=progress, **options)
+    limits = limits or Limits()
+    split = import_split(
+        importer, content, filename, limits, dry_run=dry_run, skip_invalid=skip_invalid
+    )
+    if split is not None:
+        return split
+    sheets = read_sheets(content, filename, limits)
     table = find_table(sheets, importer.columns)
     return importer.run(table, filename, dry_run=dry_run, skip_invalid=skip_invalid)
 

@@ -90,11 +90,17 @@ def find_table(sheets: Sequence[Sheet], columns: Sequence[Column]) -> Table:
         elif column.name not in positions:
             positions[column.name] = position
     table = Table(sheet.name, index + 1, header_cells, positions, unknown=unknown)
-    for offset, row in enumerate(sheet.rows[index + 1 :], start=index + 2):
-        if is_empty_row(row) or is_total_row(row):
-            continue
-        table.rows.append((offset, row))
+    table.rows = data_rows(sheet.rows, index + 1)
     return table
+
+
+def data_rows(rows: Sequence[list[Any]], after: int) -> list[tuple[int, list[Any]]]:
+    """Return (row number, cells) of the data rows below row number `after`."""
+    return [
+        (number, row)
+        for number, row in enumerate(rows[after:], start=after + 1)
+        if not (is_empty_row(row) or is_total_row(row))
+    ]
 
 
 def is_total_row(row: Sequence[Any]) -> bool:

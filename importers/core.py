@@ -156,12 +156,22 @@ class Importer:
         *,
         dry_run: bool = False,
         skip_invalid: bool = False,
+        tail: Callable[[], list[Row]] | None = None,
     ) -> ImportResult:
-        """Import a table; commit only if something valid may be written and it is no dry run."""
+        """Import a table; commit only if something valid may be written and it is no dry run.
+
+        `tail`, when given, returns the parsed rows of the rest of the file (read and parsed
+        by another process while this one parses the table's rows).
+        """
         self.table = table
         self.check_columns(table)
         try:
-            if can_split(self, table):
+            if tail is not None:
+                rows = self.parse(table)
+                for row in rows:
+                    self.prepare_row(row)
+                rows += tail()
+            elif can_split(self, table):
                 self.load_lookups()
                 rows = parse_in_halves(self, table)
             else:

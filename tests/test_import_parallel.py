@@ -62,3 +62,20 @@ def test_a_failing_worker_falls_back_to_the_parent(app, monkeypatch):
         result = import_file("teachers", content, "roster.xlsx", db.session, dry_run=True)
     assert len(result.rows) == 240
     assert sorted({p.row for p in result.problems}) == [121, 149, 227, 242]
+
+
+@pytest.mark.usefixtures("reference")
+def test_a_workbook_read_in_two_halves_matches_one_read(app, monkeypatch):
+    content = (SAMPLES / "teachers_roster.xlsx").read_bytes()
+    with app.app_context():
+        load_colleges()
+        whole = import_file("teachers", content, "roster.xlsx", db.session, dry_run=True)
+        monkeypatch.setattr(importers.parallel, "SPLIT_MIN_BYTES", 1)
+        halves = importers.parallel.split_workbook(content)
+        assert halves is not None
+        split = import_file("teachers", content, "roster.xlsx", db.session, dry_run=True)
+    assert outcomes(split) == outcomes(whole)
+    assert [row.values for row in split.rows] == [row.values for row in whole.rows]
+    assert len(split.rows) == 240
+    # The totals line ("รวม 240 คน") in the second half is not taken for data.
+    assert split.rows[-1].number == 244
