@@ -146,7 +146,7 @@ class PlacementImporter(Importer):
             cells.national_id,
             required=True,
             help="ของครูที่มีอยู่ในระบบแล้ว",
-            example="3100100000001",
+            example="3100100000006",
         ),
         Column(
             "full_name",

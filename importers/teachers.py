@@ -37,7 +37,7 @@ class TeacherImporter(Importer):
             cells.national_id,
             required=True,
             help="13 หลัก พิมพ์ติดกันหรือมีขีดก็ได้ (จัดรูปแบบเซลล์เป็นข้อความ)",
-            example="3100100000001",
+            example="3100100000006",
         ),
         Column(
             "prefix",

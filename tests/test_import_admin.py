@@ -17,7 +17,7 @@ from test_import_hostile import zip_bomb
 
 from bench.roster import roster_rows, write_roster
 from i18n import too_large_message
-from importers import KINDS, ReadError, import_file, service
+from importers import KINDS, ReadError, cells, import_file, service
 from importers.errorfile import ERROR_HEADER
 from importers.templates import DATA_SHEET, HELP_SHEET, build_template
 from models import AuditLog, ImportBatch, ImportStatus, Placement, Teacher, db
@@ -534,8 +534,17 @@ def test_the_teachers_template_parses_its_example_row(app, reference):
         result = import_file("teachers", content, "template.xlsx", db.session, dry_run=True)
     row = result.rows[0]
     assert row.values["first_name"] == "ศานนท์"
-    # Only what the reference data cannot know may be wrong: no header or parse problem else.
-    assert all(p.column.rstrip(" *") in (NID_HEADER, "สถานศึกษา") for p in row.problems)
+    assert row.values["national_id"] == "3100100000006"
+    # Only the college, which the reference data does not have, may be wrong: the example ID
+    # passes its checksum and no header or other value has a problem.
+    assert [p.column.rstrip(" *") for p in row.problems] in ([], ["สถานศึกษา"])
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_template_example_ids_pass_their_checksums(kind):
+    for column in KINDS[kind].columns:
+        if column.example and column.parse in (cells.national_id, cells.person_id):
+            assert column.parse(column.example), column.name  # raises on a bad checksum
 
 
 # --------------------------------------------------------------------------- placements
