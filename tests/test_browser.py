@@ -10,7 +10,7 @@ import pytest
 from helpers import PASSWORD, USERS, make_user
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import select
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from models import Mou, db
 
@@ -27,11 +27,43 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Where the response body of a request is kept, for ClosingRequestHandler to find.
+BODY_KEY = "samatta.tests.body"
+
+
+class ClosingRequestHandler(WSGIRequestHandler):
+    """Close the response body even when the browser drops the connection.
+
+    Chromium cancels requests for scripts and fonts when a page navigates on. If that
+    happens while Werkzeug's development server drains the request, it gives up before
+    closing the body; a static file's handle is then left to the garbage collector, whose
+    ResourceWarning the suite turns into an error (filterwarnings = error) in a random test.
+    """
+
+    def connection_dropped(self, error, environ=None):
+        body = environ.pop(BODY_KEY, None) if environ else None
+        if hasattr(body, "close"):
+            body.close()
+
+
+def keeping_body(app):
+    """Wrap a WSGI app so that its response body is kept in the request's environ."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        environ[BODY_KEY] = body
+        return body
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app, reference):
     """Serve the app on a free local port in a background thread; return its address."""
     make_user(app, "editor")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server(
+        "127.0.0.1", 0, keeping_body(app), threaded=True, request_handler=ClosingRequestHandler
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
