@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from importers import cells
 from importers.cells import Parser, text
 from importers.reading import ReadError, Sheet, cell_text, is_blank_cell, is_empty_row
 from thai.text import normalize_text
@@ -58,6 +59,27 @@ class Table:
         """Return the header as written in the file for a column name."""
         position = self.positions.get(column)
         return self.headers[position] if position is not None else column
+
+
+def person_name_columns(prefix: str, first: str, last: str) -> tuple[Column, ...]:
+    """Prefix, given name and surname columns, or one full name with the prefix glued on."""
+    return (
+        Column(
+            "prefix",
+            ("คำนำหน้า", "คำนำหน้าชื่อ", "prefix", "title"),
+            cells.prefix,
+            help="นาย นาง นางสาว ว่าที่ร้อยตรี ดร. ฯลฯ",
+            example=prefix,
+        ),
+        Column("first_name", ("ชื่อ", "first_name"), cells.text, example=first),
+        Column("last_name", ("นามสกุล", "สกุล", "last_name"), cells.text, example=last),
+        Column(
+            "full_name",
+            ("ชื่อ-สกุล", "ชื่อ - นามสกุล", "ชื่อ-นามสกุล", "full_name"),
+            cells.full_name,
+            help=f"ใช้แทนคอลัมน์ คำนำหน้า ชื่อ นามสกุล ได้ เช่น {prefix}{first} {last}",
+        ),
+    )
 
 
 def score_row(row: Sequence[Any], columns: Sequence[Column]) -> int:

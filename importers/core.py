@@ -292,6 +292,21 @@ class Importer:
                 ok = False
         return ok
 
+    def take_person_name(self, row: Row) -> None:
+        """Fill prefix, given name and surname from a glued full name; require the name."""
+        values = row.values
+        names = values.pop("full_name", None)
+        if names is not None:
+            prefix, first, last = names
+            values["prefix"] = values.get("prefix") or prefix or None
+            values["first_name"] = values.get("first_name") or first
+            values["last_name"] = values.get("last_name") or last
+        positions = self.table.positions if self.table else {}
+        if {"first_name", "last_name"} <= set(positions):
+            self.require(row, "first_name", "last_name")
+        elif names is None:
+            self.require(row, "full_name")
+
     def has_problem(self, row: Row, name: str) -> bool:
         header = self.header(name)
         return any(problem.column == header for problem in row.problems)

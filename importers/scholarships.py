@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from importers import cells
-from importers.columns import Column
+from importers.columns import Column, person_name_columns
 from importers.core import NEW, UNCHANGED, UPDATED, Importer, Row, comparable
 from importers.lookups import AgencyIndex
 from models import (
@@ -105,20 +105,7 @@ class ScholarshipImporter(Importer):
             help="เลขประจำตัวประชาชน 13 หลัก หรือรหัส G สำหรับผู้ไม่มีเลขประจำตัวประชาชน",
             example="G644200000001",
         ),
-        Column(
-            "prefix",
-            ("คำนำหน้า", "คำนำหน้าชื่อ", "prefix", "title"),
-            cells.prefix,
-            example="นางสาว",
-        ),
-        Column("first_name", ("ชื่อ", "first_name"), cells.text, example="จุลลดา"),
-        Column("last_name", ("นามสกุล", "สกุล", "last_name"), cells.text, example="เรียนดี"),
-        Column(
-            "full_name",
-            ("ชื่อ-สกุล", "ชื่อ - นามสกุล", "ชื่อ-นามสกุล", "full_name"),
-            cells.full_name,
-            help="ใช้แทนคอลัมน์ คำนำหน้า ชื่อ นามสกุล ได้ เช่น นางสาวจุลลดา เรียนดี",
-        ),
+        *person_name_columns("นางสาว", "จุลลดา", "เรียนดี"),
         Column(
             "college",
             ("สถานศึกษา", "วิทยาลัย", "institution", "college"),
@@ -189,17 +176,7 @@ class ScholarshipImporter(Importer):
 
     def prepare_row(self, row: Row) -> None:
         values = row.values
-        names = values.pop("full_name", None)
-        if names is not None:
-            prefix, first, last = names
-            values["prefix"] = values.get("prefix") or prefix or None
-            values["first_name"] = values.get("first_name") or first
-            values["last_name"] = values.get("last_name") or last
-        positions = self.table.positions if self.table else {}
-        if {"first_name", "last_name"} <= set(positions):
-            self.require(row, "first_name", "last_name")
-        elif names is None:
-            self.require(row, "full_name")
+        self.take_person_name(row)
         self.require(row, "person_id", "college", "programme", "start_year")
 
         college = values.pop("college", None)

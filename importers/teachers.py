@@ -7,7 +7,7 @@ from typing import Any
 
 from importers import cells
 from importers.bulk import BulkTable
-from importers.columns import Column
+from importers.columns import Column, person_name_columns
 from importers.core import NEW, Importer, Row
 from importers.lookups import AgencyIndex
 from models import Teacher
@@ -39,21 +39,7 @@ class TeacherImporter(Importer):
             help="13 หลัก พิมพ์ติดกันหรือมีขีดก็ได้ (จัดรูปแบบเซลล์เป็นข้อความ)",
             example="3100100000006",
         ),
-        Column(
-            "prefix",
-            ("คำนำหน้า", "คำนำหน้าชื่อ", "prefix", "title"),
-            cells.prefix,
-            help="นาย นาง นางสาว ว่าที่ร้อยตรี ดร. ฯลฯ",
-            example="นาย",
-        ),
-        Column("first_name", ("ชื่อ", "first_name"), cells.text, example="ศานนท์"),
-        Column("last_name", ("นามสกุล", "สกุล", "last_name"), cells.text, example="ศรีสุข"),
-        Column(
-            "full_name",
-            ("ชื่อ-สกุล", "ชื่อ - นามสกุล", "ชื่อ-นามสกุล", "full_name"),
-            cells.full_name,
-            help="ใช้แทนคอลัมน์ คำนำหน้า ชื่อ นามสกุล ได้ เช่น นายศานนท์ ศรีสุข",
-        ),
+        *person_name_columns("นาย", "ศานนท์", "ศรีสุข"),
         Column(
             "college",
             ("สถานศึกษา", "วิทยาลัย", "institution"),
@@ -98,17 +84,7 @@ class TeacherImporter(Importer):
 
     def prepare_row(self, row: Row) -> None:
         values = row.values
-        names = values.pop("full_name", None)
-        if names is not None:
-            prefix, first, last = names
-            values["prefix"] = values.get("prefix") or prefix or None
-            values["first_name"] = values.get("first_name") or first
-            values["last_name"] = values.get("last_name") or last
-        positions = self.table.positions if self.table else {}
-        if {"first_name", "last_name"} <= set(positions):
-            self.require(row, "first_name", "last_name")
-        elif names is None:
-            self.require(row, "full_name")
+        self.take_person_name(row)
         self.require(row, "national_id")
         college = values.pop("college", None)
         if college is not None:
