@@ -26,6 +26,7 @@ from importers.reading import ReadError
 NEW, UPDATED, UNCHANGED, REJECTED = "new", "updated", "unchanged", "rejected"
 OUTCOMES = (NEW, UPDATED, UNCHANGED, REJECTED)
 Progress = Callable[[str, int, int], None]
+COLLEGE_MISSING = 'ไม่พบสถานศึกษา "{name}" ในระบบ'
 
 
 @dataclass
@@ -145,6 +146,7 @@ class Importer:
         self.options = options
         self.progress = progress or (lambda stage, done, total: None)
         self.table: Table | None = None
+        self.agencies: Any = None
         self.extra: dict[str, int] = {}
 
     # ------------------------------------------------------------------ the run
@@ -306,6 +308,22 @@ class Importer:
             self.require(row, "first_name", "last_name")
         elif names is None:
             self.require(row, "full_name")
+
+    def take_agency(self, row: Row, column: str, target: str, missing: str) -> Any:
+        """Replace an agency named in a cell by its id in `target`; unknown is a row problem.
+
+        `missing` is the Thai message, with {name} for the value as written. Importers that
+        call this load `self.agencies` (an AgencyIndex) first.
+        """
+        name = row.values.pop(column, None)
+        if name is None:
+            return None
+        found = self.agencies.find(name)
+        if found is None:
+            self.problem(row, column, missing.format(name=name))
+        else:
+            row.values[target] = found.id
+        return found
 
     def has_problem(self, row: Row, name: str) -> bool:
         header = self.header(name)

@@ -183,18 +183,12 @@ class CurriculumImporter(Importer):
         kind = values.pop("kind", None)
         if kind is not None:
             values["kind"], values["edition_year"] = kind
-        owner = values.pop("owner", None)
-        if owner is not None:
-            found = self.agencies.find(owner)
-            if found is None:
-                self.problem(
-                    row,
-                    "owner",
-                    f'ไม่พบหน่วยงาน "{owner}" ในระบบ ใช้รหัส ชื่อย่อ หรือชื่อหน่วยงานที่มีในระบบ '
-                    "(นำเข้าหน่วยงานก่อน)",
-                )
-            else:
-                values["owner_id"] = found.id
+        self.take_agency(
+            row,
+            "owner",
+            "owner_id",
+            'ไม่พบหน่วยงาน "{name}" ในระบบ ใช้รหัส ชื่อย่อ หรือชื่อหน่วยงานที่มีในระบบ (นำเข้าหน่วยงานก่อน)',
+        )
 
     def compare(self, rows: list[Row]) -> None:
         existing = {

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from importers import cells
 from importers.columns import Column, Table
-from importers.core import NEW, Importer, ImportResult, Row
+from importers.core import COLLEGE_MISSING, NEW, Importer, ImportResult, Row
 from importers.lookups import AgencyIndex, ProvinceIndex
 from importers.reading import ReadError
 from models import Agency, CompetencyUnit, Placement, PlacementRound, PlacementStep, Teacher
@@ -286,22 +286,12 @@ class PlacementImporter(Importer):
             row.flags["teacher_college_id"] = teacher.college_id
             self.check_name(row, teacher)
 
-        college = values.pop("college", None)
-        if college is not None:
-            found = self.agencies.find(college)
-            if found is None:
-                self.problem(row, "college", f'ไม่พบสถานศึกษา "{college}" ในระบบ')
-            else:
-                values["college_id"] = found.id
+        self.take_agency(row, "college", "college_id", COLLEGE_MISSING)
 
-        host = values.pop("host", None)
-        host_id = None
-        if host is not None:
-            found = self.agencies.find(host)
-            if found is None:
-                self.problem(row, "host", f'ไม่พบสถานประกอบการ "{host}" ในระบบ (นำเข้าหน่วยงานก่อน)')
-            else:
-                host_id = values["host_id"] = found.id
+        host = self.take_agency(
+            row, "host", "host_id", 'ไม่พบสถานประกอบการ "{name}" ในระบบ (นำเข้าหน่วยงานก่อน)'
+        )
+        host_id = host.id if host else None
 
         province = values.pop("province", None)
         if province is not None:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from importers import cells
 from importers.columns import Column, person_name_columns
-from importers.core import NEW, UNCHANGED, UPDATED, Importer, Row, comparable
+from importers.core import COLLEGE_MISSING, NEW, UNCHANGED, UPDATED, Importer, Row, comparable
 from importers.lookups import AgencyIndex
 from models import (
     AwardStatus,
@@ -179,13 +179,7 @@ class ScholarshipImporter(Importer):
         self.take_person_name(row)
         self.require(row, "person_id", "college", "programme", "start_year")
 
-        college = values.pop("college", None)
-        if college is not None:
-            found = self.agencies.find(college)
-            if found is None:
-                self.problem(row, "college", f'ไม่พบสถานศึกษา "{college}" ในระบบ')
-            else:
-                values["college_id"] = found.id
+        self.take_agency(row, "college", "college_id", COLLEGE_MISSING)
 
         programme = values.pop("programme", None)
         if programme is not None:

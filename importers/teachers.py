@@ -8,7 +8,7 @@ from typing import Any
 from importers import cells
 from importers.bulk import BulkTable
 from importers.columns import Column, person_name_columns
-from importers.core import NEW, Importer, Row
+from importers.core import COLLEGE_MISSING, NEW, Importer, Row
 from importers.lookups import AgencyIndex
 from models import Teacher
 
@@ -86,12 +86,7 @@ class TeacherImporter(Importer):
         values = row.values
         self.take_person_name(row)
         self.require(row, "national_id")
-        college = values.pop("college", None)
-        if college is not None:
-            found = self.agencies.find(college)
-            if found is None:
-                self.problem(row, "college", f'ไม่พบสถานศึกษา "{college}" ในระบบ')
-            values["college_id"] = found.id if found else None
+        self.take_agency(row, "college", "college_id", COLLEGE_MISSING)
         row.key = values.get("national_id")
 
     def compare(self, rows: list[Row]) -> None:
