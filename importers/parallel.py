@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -37,32 +38,51 @@ def parse_rows(importer: Importer, table: Table) -> list[Row]:
     return rows
 
 
-def parse_in_halves(importer: Importer, table: Table) -> list[Row]:
-    """Parse and prepare the rows of a table, the second half in a forked worker."""
-    middle = len(table.rows) // 2
-    first = replace(table, rows=table.rows[:middle])
-    second = replace(table, rows=table.rows[middle:])
+def fork_worker(importer: Importer, work: Callable[[], bytes], close: tuple[int, ...] = ()):
+    """Run work() in a forked process; return its pid and the pipe its bytes come through.
+
+    The worker closes the descriptors in `close` (the parent's ends of other pipes), never
+    reports progress (the callback may write to the database) and leaves with os._exit,
+    running no cleanup of the connections it inherited.
+    """
     read_end, write_end = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the worker: parse, send, and leave without running any cleanup
+    if pid == 0:
         status = 1
         try:
             os.close(read_end)
+            for descriptor in close:
+                os.close(descriptor)
             importer.progress = lambda stage, done, total: None
-            payload = pack(parse_rows(importer, second))
+            payload = work()
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(payload)
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
+    return pid, read_end
+
+
+def collect(pid: int, read_end: int) -> bytes | None:
+    """Return the worker's bytes, or None if it failed or sent nothing."""
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    _pid, status = os.waitpid(pid, 0)
+    return payload if status == 0 and payload else None
+
+
+def parse_in_halves(importer: Importer, table: Table) -> list[Row]:
+    """Parse and prepare the rows of a table, the second half in a forked worker."""
+    middle = len(table.rows) // 2
+    first = replace(table, rows=table.rows[:middle])
+    second = replace(table, rows=table.rows[middle:])
+    pid, rows_read = fork_worker(importer, lambda: pack(parse_rows(importer, second)))
     try:
         head = parse_rows(importer, first)
     finally:
-        with os.fdopen(read_end, "rb") as pipe:
-            payload = pipe.read()
-        _pid, status = os.waitpid(pid, 0)
-    tail = unpack(payload) if status == 0 and payload else parse_rows(importer, second)
+        payload = collect(pid, rows_read)
+    tail = unpack(payload) if payload else parse_rows(importer, second)
     return head + tail
 
 
@@ -134,26 +154,16 @@ def import_split(
     first, second = halves
     importer.load_lookups()
     spec_read, spec_write = os.pipe()
-    rows_read, rows_write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the worker: read the second half while the parent reads the first
-        status = 1
-        try:
-            os.close(spec_write)
-            os.close(rows_read)
-            importer.progress = lambda stage, done, total: None
-            tail_sheets = read_workbook(second)
-            with os.fdopen(spec_read, "rb") as pipe:
-                spec = pickle.loads(pipe.read())  # noqa: S301 - from our own parent
-            if spec is not None:
-                payload = pack(read_tail(importer, tail_sheets, spec))
-                with os.fdopen(rows_write, "wb") as pipe:
-                    pipe.write(payload)
-            status = 0
-        finally:
-            os._exit(status)
+
+    def work() -> bytes:
+        # Read the second half while the parent reads the first, then wait for its table.
+        tail_sheets = read_workbook(second)
+        with os.fdopen(spec_read, "rb") as pipe:
+            spec = pickle.loads(pipe.read())  # noqa: S301 - from our own parent
+        return pack(read_tail(importer, tail_sheets, spec)) if spec is not None else b""
+
+    pid, rows_read = fork_worker(importer, work, close=(spec_write,))
     os.close(spec_read)
-    os.close(rows_write)
     spec = None
     try:
         sheets = read_workbook(first)
@@ -170,14 +180,11 @@ def import_split(
         with os.fdopen(spec_write, "wb") as pipe:
             pipe.write(pickle.dumps(spec))
         if spec is None:
-            os.waitpid(pid, 0)
-            os.close(rows_read)
+            collect(pid, rows_read)
 
     def tail() -> list[Row]:
-        with os.fdopen(rows_read, "rb") as pipe:
-            payload = pipe.read()
-        _pid, status = os.waitpid(pid, 0)
-        if status == 0 and payload:
+        payload = collect(pid, rows_read)
+        if payload:
             return unpack(payload)
         return read_tail(importer, read_workbook(second), spec)
 
