@@ -119,12 +119,15 @@ def write_secret_key(app: Flask) -> Path | None:
 
 @event.listens_for(Engine, "connect")
 def sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """Enforce foreign keys and allow readers during writes on SQLite."""
+    """Enforce foreign keys, allow readers during writes and cache more pages on SQLite."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # 32 MB of page cache (the default is 2 MB): a 100,000-row import touches indexes
+        # far larger than that.
+        cursor.execute("PRAGMA cache_size=-32768")
         cursor.close()
 
 

@@ -11,6 +11,7 @@ from importers.alignment import AlignmentImporter
 from importers.columns import find_table
 from importers.core import Importer, ImportResult, Progress
 from importers.curricula import CurriculumImporter
+from importers.gcpause import collector_paused
 from importers.mous import MouImporter
 from importers.parallel import import_split
 from importers.placements import PlacementImporter
@@ -49,14 +50,15 @@ def import_file(
     """Read a file and import it as the given kind; ReadError if it cannot be read at all."""
     importer = KINDS[kind](session, progress=progress, **options)
     limits = limits or Limits()
-    split = import_split(
-        importer, content, filename, limits, dry_run=dry_run, skip_invalid=skip_invalid
-    )
-    if split is not None:
-        return split
-    sheets = read_sheets(content, filename, limits)
-    table = find_table(sheets, importer.columns)
-    return importer.run(table, filename, dry_run=dry_run, skip_invalid=skip_invalid)
+    with collector_paused():
+        split = import_split(
+            importer, content, filename, limits, dry_run=dry_run, skip_invalid=skip_invalid
+        )
+        if split is not None:
+            return split
+        sheets = read_sheets(content, filename, limits)
+        table = find_table(sheets, importer.columns)
+        return importer.run(table, filename, dry_run=dry_run, skip_invalid=skip_invalid)
 
 
 __all__ = ["KINDS", "ImportResult", "Limits", "ReadError", "import_file"]

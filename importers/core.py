@@ -10,7 +10,7 @@ run rolled back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -158,37 +158,37 @@ class Importer:
         *,
         dry_run: bool = False,
         skip_invalid: bool = False,
-        tail: Callable[[], list[Row]] | None = None,
+        tail: Callable[[], Iterable[list[Row]]] | None = None,
     ) -> ImportResult:
         """Import a table; commit only if something valid may be written and it is no dry run.
 
-        `tail`, when given, returns the parsed rows of the rest of the file (read and parsed
-        by another process while this one parses the table's rows).
+        `tail`, when given, yields the parsed rows of the rest of the file a chunk at a time
+        (read and parsed by another process while this one parses the table's rows).
         """
         self.table = table
         self.check_columns(table)
         try:
+            seen: dict[Hashable, int] = {}
             if tail is not None:
+                # Check and write this part while the other process still reads the rest:
+                # it is one transaction, rolled back below if any later row is rejected.
                 rows = self.parse(table)
                 for row in rows:
                     self.prepare_row(row)
-                rows += tail()
-            elif can_split(self, table):
-                self.load_lookups()
-                rows = parse_in_halves(self, table)
+                clean = self.settle(rows, seen, skip_invalid)
+                for rest in tail():
+                    clean = self.settle(rest, seen, skip_invalid, clean_so_far=clean)
+                    rows += rest
             else:
-                rows = self.parse(table)
-                self.prepare(rows)
-            self.mark_duplicates(rows)
-            self.compare([row for row in rows if row.ok])
-            for row in rows:
-                if not row.ok:
-                    row.outcome = REJECTED
-            valid = [row for row in rows if row.ok]
-            may_write = bool(valid) and (skip_invalid or len(valid) == len(rows))
-            if may_write:
-                self.write([row for row in valid if row.outcome in (NEW, UPDATED)])
-                self.session.flush()
+                if can_split(self, table):
+                    self.load_lookups()
+                    rows = parse_in_halves(self, table)
+                else:
+                    rows = self.parse(table)
+                    self.prepare(rows)
+                self.settle(rows, seen, skip_invalid)
+            valid = sum(1 for row in rows if row.ok)
+            may_write = valid > 0 and (skip_invalid or valid == len(rows))
             if may_write and not dry_run:
                 self.session.commit()
             else:
@@ -329,9 +329,33 @@ class Importer:
         header = self.header(name)
         return any(problem.column == header for problem in row.problems)
 
-    def mark_duplicates(self, rows: list[Row]) -> None:
-        """A key repeated within one file rejects the later row."""
-        first: dict[Hashable, int] = {}
+    def settle(
+        self,
+        rows: list[Row],
+        seen: dict[Hashable, int],
+        skip_invalid: bool,
+        clean_so_far: bool = True,
+    ) -> bool:
+        """Check rows against the file's earlier keys and the database; write them if allowed.
+
+        Rows are written when the user chose to skip invalid rows or when no row so far is
+        rejected. Returns whether every row so far is valid.
+        """
+        self.mark_duplicates(rows, seen)
+        valid = [row for row in rows if row.ok]
+        self.compare(valid)
+        for row in rows:
+            if not row.ok:
+                row.outcome = REJECTED
+        clean = clean_so_far and len(valid) == len(rows)
+        if valid and (skip_invalid or clean):
+            self.write([row for row in valid if row.outcome in (NEW, UPDATED)])
+            self.session.flush()
+        return clean
+
+    def mark_duplicates(self, rows: list[Row], seen: dict[Hashable, int] | None = None) -> None:
+        """A key repeated within one file rejects the later row (seen: keys of earlier parts)."""
+        first: dict[Hashable, int] = {} if seen is None else seen
         for row in rows:
             if row.key is None:
                 continue
@@ -357,11 +381,16 @@ class Importer:
     @staticmethod
     def diff(row: Row, current: dict[str, Any], fields: Sequence[str]) -> None:
         """Compare a row with a stored record; blank cells keep what is stored."""
+        values = row.values
+        if list(map(values.get, fields)) == list(map(current.get, fields)):
+            row.outcome = UNCHANGED  # the usual case of a file sent again, checked at once
+            return
         for name in fields:
-            new = row.values.get(name)
+            new = values.get(name)
             if new is None:
                 continue
             old = current.get(name)
-            if comparable(old) != comparable(new):
+            # Most values are simply equal: only the rest need normalising (100,000 rows).
+            if old != new and comparable(old) != comparable(new):
                 row.changes[name] = (old, new)
         row.outcome = UPDATED if row.changes else UNCHANGED

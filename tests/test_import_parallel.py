@@ -71,11 +71,47 @@ def test_a_workbook_read_in_two_halves_matches_one_read(app, monkeypatch):
         load_colleges()
         whole = import_file("teachers", content, "roster.xlsx", db.session, dry_run=True)
         monkeypatch.setattr(importers.parallel, "SPLIT_MIN_BYTES", 1)
-        halves = importers.parallel.split_workbook(content)
-        assert halves is not None
+        assert importers.parallel.cut_workbook(content, importers.parallel.HEAD_SHARE)
         split = import_file("teachers", content, "roster.xlsx", db.session, dry_run=True)
     assert outcomes(split) == outcomes(whole)
     assert [row.values for row in split.rows] == [row.values for row in whole.rows]
     assert len(split.rows) == 240
     # The totals line ("รวม 240 คน") in the second half is not taken for data.
     assert split.rows[-1].number == 244
+
+
+@pytest.mark.usefixtures("reference")
+def test_rows_written_early_are_undone_when_a_later_part_is_rejected(app, monkeypatch):
+    # The parent writes its part while the worker still reads the rest; a rejected row in
+    # the rest (rows 227 and 242) must leave the database as it was.
+    content = (SAMPLES / "teachers_roster.xlsx").read_bytes()
+    monkeypatch.setattr(importers.parallel, "SPLIT_MIN_BYTES", 1)
+    monkeypatch.setattr(importers.parallel, "CHUNK_ROWS", 50)
+    with app.app_context():
+        load_colleges()
+        before = db.session.scalar(select(func.count()).select_from(Teacher))
+        result = import_file("teachers", content, "roster.xlsx", db.session)
+        assert not result.written
+        assert result.count("rejected") == 4
+        assert db.session.scalar(select(func.count()).select_from(Teacher)) == before
+        written = import_file("teachers", content, "roster.xlsx", db.session, skip_invalid=True)
+        stored = db.session.scalar(select(func.count()).select_from(Teacher))
+    assert written.written and stored == before + written.count("new") == before + 236
+
+
+@pytest.mark.usefixtures("reference")
+def test_a_key_repeated_across_the_two_parts_rejects_the_later_row(app, monkeypatch, tmp_path):
+    from bench.roster import roster_rows, write_roster
+
+    rows = roster_rows(400)
+    rows[350][0] = rows[10][0]  # the worker's part repeats a teacher of the parent's part
+    path = tmp_path / "roster.xlsx"
+    write_roster(str(path), rows)
+    monkeypatch.setattr(importers.parallel, "SPLIT_MIN_BYTES", 1)
+    monkeypatch.setattr(importers.parallel, "CHUNK_ROWS", 40)
+    with app.app_context():
+        load_colleges()
+        result = import_file("teachers", path.read_bytes(), "roster.xlsx", db.session)
+    assert [(p.row, p.column) for p in result.problems] == [(355, "เลขประจำตัวประชาชน")]
+    assert "แถวที่ 15" in result.problems[0].message
+    assert not result.written

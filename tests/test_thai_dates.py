@@ -387,3 +387,20 @@ def test_fiscal_year_contains_its_dates(d: date) -> None:
     assert first <= d <= last
     first, last = academic_year_range(academic_year(d))
     assert first <= d <= last
+
+
+@FAST
+@given(st.integers(0, 99), st.integers(0, 99), st.integers(0, 9999))
+def test_plain_day_month_year_reads_as_the_general_rules_do(day: int, month: int, year: int):
+    # "24/01/2568" takes a short path; any such text must give the date (or the Thai
+    # message) that the same text with a space in front gives through the full rules.
+    text = f"{day}/{month:02d}/{year:04d}"
+    try:
+        expected: object = parse_date(" " + text)
+    except ValueError as error:
+        expected = str(error).replace('" ' + text, '"' + text)
+    try:
+        got: object = parse_date(text)
+    except ValueError as error:
+        got = str(error)
+    assert got == expected

@@ -105,6 +105,7 @@ _TIME = re.compile(
     r"\s*(?:น\.?|นาฬิกา)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?$",
     re.IGNORECASE,
 )
+_PLAIN_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})\Z")
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,4})$")
 _MONTH_NAME_DATE = re.compile(r"^(\d{1,2})\s*[/\-]?\s*(\D+?)\s*[/\-]?\s*(\d{1,4})$")
 _ERA = re.compile(r"(พ|ค)\s*\.?\s*ศ\s*\.?$")
@@ -254,6 +255,10 @@ def _parse_any(value: object) -> datetime | date | tuple[date, time | None]:
 
 def parse_date(value: object) -> date:
     """Parse a date typed or exported the Thai way (BE or CE); any time part is ignored."""
+    if type(value) is str and (m := _PLAIN_DATE.match(value)):
+        # The commonest form, 24/01/2568, without the general path's clean-up (rosters
+        # hold tens of thousands of birth dates); same rules, same messages.
+        return _build_date(_ce_from_year_text(m[3], None, value), int(m[2]), int(m[1]), value)
     parsed = _parse_any(value)
     if isinstance(parsed, tuple):
         d, t = parsed
