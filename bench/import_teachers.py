@@ -13,6 +13,8 @@ import resource
 import tempfile
 import time
 
+from flask import Flask
+
 from app import create_app
 from bench.roster import roster_rows, write_roster
 from importers import import_file
@@ -44,6 +46,19 @@ def timed(label: str, kind: str, path: str) -> None:
     )
 
 
+def bench_app(database: str) -> Flask:
+    """An app on a fresh database holding the reference data and the roster's colleges."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        load_reference_data()
+        for code, name in COLLEGES:
+            db.session.add(Agency(code=code, name_th=name, kind=AgencyKind.COLLEGE.value))
+        db.session.commit()
+    return app
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -56,14 +71,8 @@ def main() -> None:
     write_roster(first, roster_rows(args.rows))
     write_roster(changed, roster_rows(args.rows, changed_every=2))
     print(f"{args.rows:,} rows, {os.path.getsize(first) / 1048576:.1f} MB, database {database}")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database})
+    app = bench_app(database)
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        load_reference_data()
-        for code, name in COLLEGES:
-            db.session.add(Agency(code=code, name_th=name, kind=AgencyKind.COLLEGE.value))
-        db.session.commit()
         timed("into an empty database", "teachers", first)
         timed("same file again", "teachers", first)
         timed("half the rows changed", "teachers", changed)
