@@ -1,0 +1,117 @@
+"""Break Thai text into lines that fit a width: at word boundaries, never inside a cluster.
+
+Thai has no spaces between words, so a line may only break where pythainlp's newmm
+tokenizer sees a word boundary (its dictionary ships in the wheel and works offline). A
+word wider than the whole line is cut between character clusters, never between a
+consonant and its vowels or tone marks. A person's name breaks only between given name and
+surname, and a code never breaks at all unless it cannot fit.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+from functools import lru_cache
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+# pythainlp keeps its data folder under the home directory unless told otherwise; the
+# tokenizer needs nothing from it, but the folder must be writable.
+os.environ.setdefault("PYTHAINLP_DATA", os.path.join(tempfile.gettempdir(), "pythainlp-data"))
+
+THAI = re.compile("[\u0e00-\u0e7f]")
+# Leading vowels (เ แ โ ใ ไ) belong to the consonant after them.
+LEADING = set("\u0e40\u0e41\u0e42\u0e43\u0e44")
+# Following vowels that are spacing characters yet must never start a line: ะ า ำ ๅ.
+FOLLOWING = set("\u0e30\u0e32\u0e33\u0e45")
+SPACE = re.compile(r"(\s+)")
+
+_tokenizer_lock = threading.Lock()
+
+
+def has_thai(text: str) -> bool:
+    return THAI.search(text) is not None
+
+
+def clusters(text: str) -> list[str]:
+    """Split text into clusters that a line may break between."""
+    out: list[str] = []
+    attach = False  # the previous character was a leading vowel
+    for char in text:
+        joins = unicodedata.category(char) in ("Mn", "Me") or char in FOLLOWING
+        if out and (attach or joins):
+            out[-1] += char
+        else:
+            out.append(char)
+        attach = char in LEADING
+    return out
+
+
+@lru_cache(maxsize=65536)
+def thai_words(text: str) -> tuple[str, ...]:
+    """Words and spaces of a text (whitespace kept as its own pieces)."""
+    if not has_thai(text):
+        return tuple(piece for piece in SPACE.split(text) if piece)
+    from pythainlp.tokenize import word_tokenize
+
+    with _tokenizer_lock:  # the tokenizer's dictionary trie is built once, on first use
+        words = word_tokenize(text, engine="newmm", keep_whitespace=True)
+    return tuple(words)
+
+
+def name_parts(text: str) -> tuple[str, ...]:
+    """A full name as two unbreakable pieces: prefix and given name, then the surname."""
+    given, space, surname = text.strip().partition(" ")
+    return (given, space, surname) if space else (given,)
+
+
+def pieces(text: str, kind: str) -> tuple[str, ...]:
+    if kind == "name":
+        return name_parts(text)
+    if kind == "code":
+        return (text,)
+    return thai_words(text)
+
+
+@lru_cache(maxsize=65536)
+def wrap(text: str, font: str, size: float, width: float, kind: str = "text") -> tuple[str, ...]:
+    """Lines of text no wider than width (explicit line breaks are kept)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines.extend(wrap_paragraph(paragraph, font, size, width, kind))
+    return tuple(lines)
+
+
+def wrap_paragraph(text: str, font: str, size: float, width: float, kind: str) -> list[str]:
+    text = text.strip()
+    if stringWidth(text, font, size) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for piece in pieces(text, kind):
+        if piece.isspace():
+            if line:
+                line += " "
+            continue
+        candidate = line + piece
+        if stringWidth(candidate.rstrip(), font, size) <= width:
+            line = candidate
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+            line = ""
+        if stringWidth(piece, font, size) <= width:
+            line = piece
+            continue
+        # A word wider than the line: cut it between clusters.
+        for cluster in clusters(piece):
+            if line and stringWidth(line + cluster, font, size) > width:
+                lines.append(line)
+                line = ""
+            line += cluster
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
