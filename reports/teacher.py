@@ -1,0 +1,343 @@
+"""One teacher's Digital Competency Bank statement: identity, units, certificates, placements.
+
+The national ID is personal data (PDPA): the report shows it in full only to a viewer who
+may see personal data, masked (1-xxxx-xxxxx-xx-1) to everyone else, in the header as well
+as in the identity block.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import force_locale
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session, aliased
+
+from models import (
+    Agency,
+    CompetencyUnit,
+    ExamResult,
+    Placement,
+    PlacementRound,
+    PlacementStep,
+    Qualification,
+    Teacher,
+    TeacherCertificate,
+    TeacherUnit,
+    Training,
+    TrainingAttendance,
+    UnitSource,
+    today,
+)
+from reports.model import (
+    Column,
+    Facts,
+    Filter,
+    FilterError,
+    Mark,
+    Report,
+    ReportDefinition,
+    Table,
+    Viewer,
+)
+from thai.names import full_name
+from thai.nid import clean_national_id, format_national_id, mask_national_id
+
+NID_LABEL = "เลขประจำตัวประชาชน"
+NONE = "-"
+
+
+# --------------------------------------------------------------------------- the filter
+
+
+def parse_teacher(session: Session, text: str) -> Teacher:
+    """Find a teacher by national ID, written with or without dashes and spaces."""
+    try:
+        national_id = clean_national_id(text)
+    except ValueError as error:
+        # The cleaner's messages start with the ID's name; say it once.
+        reason = str(error).removeprefix(NID_LABEL).removeprefix("ไม่ถูกต้อง").strip(" ()")
+        raise FilterError(f'{NID_LABEL} "{text}" ไม่ถูกต้อง: {reason}') from None
+    teacher = session.scalar(select(Teacher).where(Teacher.national_id == national_id))
+    if teacher is None:
+        raise FilterError(f'ไม่พบครู{NID_LABEL} "{format_national_id(national_id)}" ในระบบ')
+    return teacher
+
+
+def shown_id(national_id: str, viewer: Viewer) -> str:
+    """Return the ID as this viewer may see it."""
+    if viewer.sees_personal_data:
+        return format_national_id(national_id)
+    return mask_national_id(national_id)
+
+
+def teacher() -> Filter:
+    """A teacher by national ID; no drop-down, which would list everyone's ID."""
+    return Filter(
+        "teacher",
+        "ครู",
+        parse_teacher,
+        required=True,
+        # describe() does not know the viewer, so it never shows the whole ID.
+        describe=lambda session, value: (
+            f"{value.full_name} ({mask_national_id(value.national_id)})"
+        ),
+        help=f"{NID_LABEL} 13 หลักของครู จะมีขีดหรือเว้นวรรคก็ได้ เช่น 3-1001-00000-01-4",
+    )
+
+
+def labels(choice: Any) -> dict[str, str]:
+    """Return an enumeration's Thai labels, whatever language the screen is in."""
+    with force_locale("th"):
+        return {member.value: member.label for member in choice}
+
+
+# --------------------------------------------------------------------------- the report
+
+
+class TeacherRecord(ReportDefinition):
+    """A teacher's record: units achieved, certificates, placements and trainings."""
+
+    name = "teacher"
+    title = "บันทึกสมรรถนะของครู (Digital Competency Bank)"
+    description = (
+        "ข้อมูลครูรายบุคคล หน่วยสมรรถนะที่ได้รับ ประกาศนียบัตรคุณวุฒิวิชาชีพ "
+        "การฝึกประสบการณ์ในสถานประกอบการ และการฝึกอบรม"
+    )
+    filters = (teacher(),)
+
+    def build(self, session: Session, values: dict[str, Any], viewer: Viewer) -> Report:
+        """Build the statement of the chosen teacher."""
+        chosen: Teacher | None = values.get("teacher")
+        if chosen is None:
+            raise FilterError(f"ให้ระบุ{NID_LABEL}ของครู")
+        person = self.person(session, chosen.id)
+        name = full_name(person.prefix, person.first_name, person.last_name)
+        return Report(
+            self.name,
+            self.title,
+            [("ครู", f"{name} ({shown_id(person.national_id, viewer)})")],
+            [
+                self.identity(person, viewer),
+                self.units(session, chosen.id),
+                self.certificates(session, chosen.id),
+                self.placements(session, chosen.id),
+                self.trainings(session, chosen.id),
+            ],
+            landscape=self.landscape,
+        )
+
+    # ------------------------------------------------------------------ blocks
+
+    @staticmethod
+    def person(session: Session, teacher_id: int) -> Row[Any]:
+        """Return the teacher's identity and the name of their college in one query."""
+        return session.execute(
+            select(
+                Teacher.prefix,
+                Teacher.first_name,
+                Teacher.last_name,
+                Teacher.national_id,
+                Agency.name_th.label("college"),
+                Teacher.department,
+                Teacher.position,
+                Teacher.academic_standing,
+            )
+            .outerjoin(Agency, Agency.id == Teacher.college_id)
+            .where(Teacher.id == teacher_id)
+        ).one()
+
+    @staticmethod
+    def identity(person: Row[Any], viewer: Viewer) -> Facts:
+        return Facts(
+            [
+                ("ชื่อ-นามสกุล", full_name(person.prefix, person.first_name, person.last_name)),
+                (NID_LABEL, shown_id(person.national_id, viewer)),
+                ("สถานศึกษา", person.college or NONE),
+                ("แผนกวิชา", person.department or NONE),
+                ("ตำแหน่ง", person.position or NONE),
+                ("วิทยฐานะ", person.academic_standing or NONE),
+            ],
+            title="ข้อมูลครู",
+        )
+
+    @staticmethod
+    def units(session: Session, teacher_id: int) -> Table:
+        sources = labels(UnitSource)
+        query = (
+            select(
+                CompetencyUnit.code,
+                CompetencyUnit.title,
+                TeacherUnit.achieved_on,
+                TeacherUnit.source,
+                TeacherUnit.evidence,
+            )
+            .join(CompetencyUnit, CompetencyUnit.id == TeacherUnit.unit_id)
+            .where(TeacherUnit.teacher_id == teacher_id)
+            .order_by(TeacherUnit.achieved_on, CompetencyUnit.code)
+        )
+        rows = [
+            {
+                "code": code,
+                "title": title,
+                "achieved_on": achieved_on,
+                "source": sources.get(source, source),
+                "evidence": evidence or NONE,
+            }
+            for code, title, achieved_on, source, evidence in session.execute(query)
+        ]
+        return Table(
+            [
+                Column("code", "รหัสหน่วยสมรรถนะ", "code", 1.6),
+                Column("title", "ชื่อหน่วยสมรรถนะ", width=3.4),
+                Column("achieved_on", "วันที่ได้รับ", "date", 1.3),
+                Column("source", "ที่มา", width=1.6),
+                Column("evidence", "หลักฐาน", width=2.1),
+            ],
+            rows,
+            title="หน่วยสมรรถนะที่ได้รับ",
+            totals={"code": "รวม", "title": f"{len(rows):,} หน่วยสมรรถนะ"} if rows else None,
+            empty="ยังไม่มีหน่วยสมรรถนะในธนาคารสมรรถนะของครู",
+        )
+
+    @staticmethod
+    def certificates(session: Session, teacher_id: int) -> Table:
+        query = (
+            select(
+                Qualification.title,
+                Qualification.level,
+                TeacherCertificate.certificate_no,
+                TeacherCertificate.issued_on,
+                TeacherCertificate.expires_on,
+            )
+            .join(Qualification, Qualification.id == TeacherCertificate.qualification_id)
+            .where(TeacherCertificate.teacher_id == teacher_id)
+            .order_by(TeacherCertificate.issued_on, TeacherCertificate.certificate_no)
+        )
+        now = today()
+        rows: list[dict[str, Any]] = []
+        marks: dict[int, Mark] = {}
+        for title, level, number, issued_on, expires_on in session.execute(query):
+            expired = expires_on is not None and expires_on < now
+            if expired:
+                marks[len(rows)] = "warn"
+            rows.append(
+                {
+                    "qualification": title,
+                    "level": level,
+                    "certificate_no": number,
+                    "issued_on": issued_on,
+                    "expires_on": expires_on,
+                    "state": "หมดอายุแล้ว" if expired else "ใช้ได้",
+                }
+            )
+        return Table(
+            [
+                Column("qualification", "คุณวุฒิวิชาชีพ", width=3.4),
+                Column("level", "ระดับ", "int", 0.7),
+                Column("certificate_no", "เลขที่ประกาศนียบัตร", "code", 1.8),
+                Column("issued_on", "วันที่ออก", "date", 1.3),
+                Column("expires_on", "วันหมดอายุ", "date", 1.3),
+                Column("state", "สถานะ", width=1.1),
+            ],
+            rows,
+            title="ประกาศนียบัตรคุณวุฒิวิชาชีพ",
+            marks=marks,
+            legend="แถวที่เน้น: ประกาศนียบัตรหมดอายุแล้ว" if marks else None,
+            empty="ยังไม่มีประกาศนียบัตรคุณวุฒิวิชาชีพ",
+        )
+
+    @staticmethod
+    def placements(session: Session, teacher_id: int) -> Table:
+        steps, results = labels(PlacementStep), labels(ExamResult)
+        host = aliased(Agency)
+        query = (
+            select(
+                PlacementRound.fiscal_year,
+                host.name_th,
+                Placement.status,
+                Placement.test_result,
+                Placement.planned_start,
+                Placement.planned_end,
+            )
+            .join(PlacementRound, PlacementRound.id == Placement.round_id)
+            .outerjoin(host, host.id == Placement.host_id)
+            .where(Placement.teacher_id == teacher_id)
+            .order_by(PlacementRound.fiscal_year)
+        )
+        rows = [
+            {
+                # A year is a name, not a quantity: no thousands separator.
+                "fiscal_year": str(year),
+                "host": host_name or NONE,
+                "status": steps.get(status, status),
+                "test_result": results.get(result, result) if result else NONE,
+                "planned_start": start,
+                "planned_end": end,
+            }
+            for year, host_name, status, result, start, end in session.execute(query)
+        ]
+        return Table(
+            [
+                Column("fiscal_year", "ปีงบประมาณ", "code", 1.0),
+                Column("host", "สถานประกอบการ", width=3.3),
+                Column("status", "สถานะ", width=1.8),
+                Column("test_result", "ผลการทดสอบ", width=1.1),
+                Column("planned_start", "เริ่มฝึก", "date", 1.3),
+                Column("planned_end", "สิ้นสุดการฝึก", "date", 1.3),
+            ],
+            rows,
+            title="การฝึกประสบการณ์ในสถานประกอบการ",
+            empty="ยังไม่เคยสมัครการฝึกประสบการณ์ในสถานประกอบการ",
+        )
+
+    @staticmethod
+    def trainings(session: Session, teacher_id: int) -> Table:
+        provider = aliased(Agency)
+        query = (
+            select(
+                Training.title,
+                provider.name_th,
+                Training.start_on,
+                Training.end_on,
+                Training.hours,
+                TrainingAttendance.completed,
+            )
+            .join(TrainingAttendance, TrainingAttendance.training_id == Training.id)
+            .outerjoin(provider, provider.id == Training.provider_id)
+            .where(TrainingAttendance.teacher_id == teacher_id)
+            .order_by(Training.start_on, Training.title)
+        )
+        rows = [
+            {
+                "title": title,
+                "provider": provider_name or NONE,
+                "start_on": start,
+                "end_on": end,
+                "hours": hours,
+                "completed": "สำเร็จ" if completed else "ไม่สำเร็จ",
+            }
+            for title, provider_name, start, end, hours, completed in session.execute(query)
+        ]
+        totals = None
+        if rows:
+            done = sum(row["completed"] == "สำเร็จ" for row in rows)
+            totals = {
+                "title": "รวม",
+                "hours": sum(row["hours"] or 0 for row in rows),
+                "completed": f"สำเร็จ {done:,} จาก {len(rows):,} รายการ",
+            }
+        return Table(
+            [
+                Column("title", "หลักสูตรการฝึกอบรม", width=3.4),
+                Column("provider", "หน่วยงานผู้จัด", width=2.3),
+                Column("start_on", "วันเริ่ม", "date", 1.3),
+                Column("end_on", "วันสิ้นสุด", "date", 1.3),
+                Column("hours", "ชั่วโมง", "int", 0.8),
+                Column("completed", "ผลการอบรม", width=1.2),
+            ],
+            rows,
+            title="การฝึกอบรม",
+            totals=totals,
+            empty="ยังไม่มีประวัติการฝึกอบรม",
+        )
