@@ -134,9 +134,11 @@ def sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def register_commands(app: Flask) -> None:
     """Add the command groups of each area."""
     from importers.cli import import_command
+    from reports.cli import report_command
     from seed.cli import demo_command, seed_command
 
     app.cli.add_command(auth.user_cli)
     app.cli.add_command(seed_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(report_command)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -49,13 +50,31 @@ def draw_text(
     elif align == "center":
         x -= width / 2
     # canvas.drawString(shaping=True) shapes only when rlbidi is installed: shape here.
-    drawn = shapeStr(text, font, size) if has_thai(text) else text
+    drawn = shaped(text, font, size) if has_thai(text) else text
     canvas.addLiteral(f"/Span <</ActualText {actual_text(text)}>> BDC")
     line = canvas.beginText(x, y)
     line.setFont(font, size)
     line.textOut(drawn)
     canvas.drawText(line)
     canvas.addLiteral("EMC")
+
+
+@lru_cache(maxsize=65536)
+def shaped_chunk(chunk: str, font: str, size: float) -> str:
+    return shapeStr(chunk, font, size) if has_thai(chunk) else chunk
+
+
+def shaped(text: str, font: str, size: float) -> str:
+    """Text shaped by HarfBuzz, each space-separated chunk once per document run.
+
+    Shaping is per glyph Python work in ReportLab; tables repeat the same words (names of
+    colleges, statuses) thousands of times, and Thai shaping never reaches across a space.
+    """
+    chunks = text.split(" ")
+    out = shaped_chunk(chunks[0], font, size)
+    for chunk in chunks[1:]:
+        out = out + (" " + shaped_chunk(chunk, font, size))
+    return out
 
 
 @dataclass

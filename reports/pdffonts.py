@@ -25,6 +25,21 @@ REGULAR, BOLD = "Sarabun", "Sarabun-Bold"
 FILES = {REGULAR: "Sarabun-Regular.ttf", BOLD: "Sarabun-Bold.ttf"}
 UNI_NAME = re.compile(r"^(?:uni(?:[0-9A-F]{4})+|u[0-9A-F]{4,6})$")
 
+# The Adobe Glyph List's names of the Thai consonants, U+0E01 to U+0E2E in order; fonts name
+# their alternate forms after them (thoThanthai.less, yoYingthai.less, doChadathai.short).
+THAI_GLYPH_NAMES = {
+    name: 0x0E01 + index
+    for index, name in enumerate(
+        """kokaithai khokhaithai khokhuatthai khokhwaithai khokhonthai khorakhangthai
+        ngonguthai chochanthai chochingthai chochangthai sosothai chochoethai yoyingthai
+        dochadathai topatakthai thothanthai thonangmonthothai thophuthaothai nonenthai
+        dodekthai totaothai thothungthai thothahanthai thothongthai nonuthai bobaimaithai
+        poplathai phophungthai fofathai phophanthai fofanthai phosamphaothai momathai
+        yoyakthai roruathai ruthai lolingthai luthai wowaenthai sosalathai sorusithai
+        sosuathai hohipthai lochulathai oangthai honokhukthai""".split()
+    )
+}
+
 _lock = threading.Lock()
 _fonts: dict[str, TTFont] = {}
 
@@ -59,11 +74,11 @@ def glyph_text(font: TTFont, glyph_name: str) -> str:
         if base.startswith("uni"):
             return "".join(chr(int(digits[i : i + 4], 16)) for i in range(0, len(digits), 4))
         return chr(int(digits, 16))
-    # A named glyph ("yoYingthai"): the character the font maps to the same base glyph.
+    # A glyph named as in the Adobe Glyph List ("yoYingthai.less" is ญ without its tail).
+    if base.lower() in THAI_GLYPH_NAMES:
+        return chr(THAI_GLYPH_NAMES[base.lower()])
     hb_font = font.hbFont(10)
     gid = hb_font.get_glyph_from_name(base)
-    if gid is None:
-        return ""
     chars = [c for c in font.face.glyphToChar.get(gid, []) if not 0xE000 <= c <= 0xF8FF]
     return chr(chars[0]) if chars else ""
 

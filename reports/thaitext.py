@@ -68,14 +68,6 @@ def name_parts(text: str) -> tuple[str, ...]:
     return (given, space, surname) if space else (given,)
 
 
-def pieces(text: str, kind: str) -> tuple[str, ...]:
-    if kind == "name":
-        return name_parts(text)
-    if kind == "code":
-        return (text,)
-    return thai_words(text)
-
-
 @lru_cache(maxsize=65536)
 def wrap(text: str, font: str, size: float, width: float, kind: str = "text") -> tuple[str, ...]:
     """Lines of text no wider than width (explicit line breaks are kept)."""
@@ -86,32 +78,42 @@ def wrap(text: str, font: str, size: float, width: float, kind: str = "text") ->
 
 
 def wrap_paragraph(text: str, font: str, size: float, width: float, kind: str) -> list[str]:
-    text = text.strip()
+    text = " ".join(text.split())
     if stringWidth(text, font, size) <= width:
         return [text]
+    if kind == "name":
+        chunks: tuple[str, ...] = name_parts(text)[::2]
+    elif kind == "code":
+        chunks = (text,)
+    else:
+        chunks = tuple(text.split(" "))
     lines: list[str] = []
     line = ""
-    for piece in pieces(text, kind):
-        if piece.isspace():
+    for chunk in chunks:
+        # Whole space-separated chunks first; a chunk is cut into words (newmm) only
+        # where a line ends inside it, so most cells never reach the tokenizer.
+        joined = f"{line} {chunk}" if line else chunk
+        if stringWidth(joined, font, size) <= width:
+            line = joined
+            continue
+        words = thai_words(chunk) if kind == "text" and has_thai(chunk) else (chunk,)
+        for index, word in enumerate(words):
+            gap = " " if line and index == 0 else ""
+            if stringWidth(line + gap + word, font, size) <= width:
+                line += gap + word
+                continue
             if line:
-                line += " "
-            continue
-        candidate = line + piece
-        if stringWidth(candidate.rstrip(), font, size) <= width:
-            line = candidate
-            continue
-        if line.strip():
-            lines.append(line.rstrip())
-            line = ""
-        if stringWidth(piece, font, size) <= width:
-            line = piece
-            continue
-        # A word wider than the line: cut it between clusters.
-        for cluster in clusters(piece):
-            if line and stringWidth(line + cluster, font, size) > width:
                 lines.append(line)
                 line = ""
-            line += cluster
-    if line.strip():
-        lines.append(line.rstrip())
+            if stringWidth(word, font, size) <= width:
+                line = word
+                continue
+            # A word wider than the line: cut it between clusters.
+            for cluster in clusters(word):
+                if line and stringWidth(line + cluster, font, size) > width:
+                    lines.append(line)
+                    line = ""
+                line += cluster
+    if line:
+        lines.append(line)
     return lines or [""]

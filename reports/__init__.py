@@ -1,0 +1,95 @@
+"""Printed reports: build a report's rows from filters, then render them as PDF or XLSX.
+
+The admin's report pages, the `flask report` command and the tests all go through
+build_report() and the renderers, so what a director prints, what a script schedules and
+what the tests check are the same figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from reports.alignment import AlignmentReport
+from reports.excellence import ExcellenceReport
+from reports.model import FilterError, Report, ReportDefinition, Viewer
+from reports.mous import MouRegister
+from reports.pdf import render_pdf
+from reports.placements import PlacementsReport
+from reports.scholarships import ScholarshipsReport
+from reports.teacher import TeacherRecord
+from reports.xlsx import render_xlsx
+
+REPORTS: dict[str, ReportDefinition] = {
+    definition.name: definition
+    for definition in (
+        PlacementsReport(),
+        ExcellenceReport(),
+        MouRegister(),
+        AlignmentReport(),
+        ScholarshipsReport(),
+        TeacherRecord(),
+    )
+}
+FORMATS = ("pdf", "xlsx")
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def parse_filters(
+    session: Session, definition: ReportDefinition, given: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Parse the filters' texts; FilterError names the first missing or unusable one."""
+    values: dict[str, Any] = {}
+    for filter_ in definition.filters:
+        text = given.get(filter_.name)
+        text = "" if text is None else str(text).strip()
+        if not text:
+            if filter_.required:
+                raise FilterError(f"ไม่ได้ระบุ{filter_.label} ซึ่งรายงานนี้ต้องใช้")
+            values[filter_.name] = None
+            continue
+        values[filter_.name] = filter_.parse(session, text)
+    return values
+
+
+def build_report(
+    session: Session, name: str, given: Mapping[str, Any], viewer: Viewer | None = None
+) -> Report:
+    """Build a report by name from its filters' texts (FilterError when one is wrong)."""
+    definition = REPORTS.get(name)
+    if definition is None:
+        raise FilterError(f'ไม่มีรายงานชื่อ "{name}" (มี {", ".join(REPORTS)})')
+    values = parse_filters(session, definition, given)
+    return definition.build(session, values, viewer or Viewer())
+
+
+def render(report: Report, fmt: str, *, thai_digits: bool = False) -> bytes:
+    """The report as PDF or XLSX bytes."""
+    if fmt == "pdf":
+        return render_pdf(report, thai_digits=thai_digits)
+    if fmt == "xlsx":
+        return render_xlsx(report)
+    raise FilterError(f'ไม่รู้จักรูปแบบ "{fmt}" (ใช้ได้: pdf, xlsx)')
+
+
+def filename(report: Report, fmt: str) -> str:
+    return f"{report.name}.{fmt}"
+
+
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "REPORTS",
+    "FilterError",
+    "Report",
+    "Viewer",
+    "build_report",
+    "filename",
+    "parse_filters",
+    "render",
+]
