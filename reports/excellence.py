@@ -138,6 +138,7 @@ class ExcellenceReport(ReportDefinition):
         if totals is not None:
             short = len(marks)
             totals["result"] = f"ยังไม่ถึงเป้าหมาย {short} สาขา" if short else MET
+            totals["field"] = "รวม"
         table = Table(
             COLUMNS,
             rows,

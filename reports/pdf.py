@@ -15,7 +15,7 @@ from typing import Any
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, SimpleDocTemplate, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, SimpleDocTemplate, Spacer
 
 from reports.model import Block, Chart, Column, Facts, Note, Report, Table
 from reports.pdfdraw import (
@@ -38,6 +38,7 @@ from thai.digits import to_thai_digits
 OFFICE = "สำนักพัฒนาสมรรถนะครูและบุคลากรอาชีวศึกษา"
 MARGIN = 15 * mm
 NUMERIC = {"int", "money", "percent"}
+HEADER_SIZE = 8.5
 
 
 class Formatter:
@@ -201,7 +202,9 @@ def table_flowables(table: Table, fmt: Formatter) -> list[Flowable]:
         story.append(TextBlock(fmt.digits(table.empty), TextStyle(), space_after=8))
         return story
     columns = table.columns
-    header = GridRow([Cell(fmt.digits(c.title), "text", "center", True) for c in columns])
+    header = GridRow(
+        [Cell(fmt.digits(c.title), "text", "center", True) for c in columns], size=HEADER_SIZE
+    )
     rows = [
         GridRow(
             [cell_of(column, row.get(column.key), fmt) for column in columns],
@@ -226,11 +229,9 @@ def chart_flowables(chart: Chart, fmt: Formatter) -> list[Flowable]:
     labels = [fmt.digits(label) for label in chart.labels]
     series = [(fmt.digits(name), [float(v or 0) for v in values]) for name, values in chart.series]
     unit = fmt.digits(chart.unit)
-    return [
-        *heading(chart.title, fmt),
-        BarChart(labels, series, fmt.number, unit),
-        Spacer(1, 5 * mm),
-    ]
+    # A chart is never split: its title goes to the next page with it.
+    title = TextBlock(fmt.digits(chart.title), TextStyle(BOLD, 11.5, 15))
+    return [KeepTogether([title, BarChart(labels, series, fmt.number, unit)]), Spacer(1, 5 * mm)]
 
 
 def facts_flowables(facts: Facts, fmt: Formatter) -> list[Flowable]:

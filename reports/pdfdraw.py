@@ -126,6 +126,8 @@ class GridRow:
     cells: list[Cell]
     fill: colors.Color | None = None
     bold: bool = False
+    # Smaller type for header rows, so that column titles break less often.
+    size: float | None = None
     # Filled in by layout: the wrapped lines of each cell and the row's height.
     lines: list[tuple[str, ...]] = field(default_factory=list)
     height: float = 0.0
@@ -173,12 +175,13 @@ class Grid(Flowable):
 
     def layout_row(self, row: GridRow) -> None:
         row.lines = []
+        size = row.size or self.size
         for cell, width in zip(row.cells, self.widths, strict=True):
             font = BOLD if (cell.bold or row.bold) else REGULAR
             inner = max(width - 2 * self.PAD_X, 1)
-            row.lines.append(wrap(cell.text, font, self.size, inner, cell.kind))
+            row.lines.append(wrap(cell.text, font, size, inner, cell.kind))
         most = max((len(lines) for lines in row.lines), default=1)
-        row.height = most * self.leading + 2 * self.PAD_Y
+        row.height = most * self.leading * size / self.size + 2 * self.PAD_Y
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.layout(availWidth)
@@ -239,6 +242,8 @@ class Grid(Flowable):
         canvas.line(0, bottom, self.width, bottom)
         canvas.setFillColor(INK)
         x = 0.0
+        size = row.size or self.size
+        leading = self.leading * size / self.size
         for cell, width, lines in zip(row.cells, self.widths, row.lines, strict=True):
             font = BOLD if (cell.bold or bold) else REGULAR
             if cell.align == "right":
@@ -247,10 +252,10 @@ class Grid(Flowable):
                 anchor = x + width / 2
             else:
                 anchor = x + self.PAD_X
-            baseline = top - self.PAD_Y - self.size
+            baseline = top - self.PAD_Y - size
             for line in lines:
-                draw_text(canvas, anchor, baseline, line, font, self.size, cell.align)
-                baseline -= self.leading
+                draw_text(canvas, anchor, baseline, line, font, size, cell.align)
+                baseline -= leading
             x += width
         return bottom
 

@@ -246,6 +246,7 @@ class PlacementsReport(ReportDefinition):
             totals = {key: sum(r[key] for r in rows) for key in (*COUNT_KEYS, *HIDDEN_KEYS)}
             totals["budget"] = sum((r["budget"] for r in rows), Decimal("0.00"))
             totals["pass_rate"] = pass_rate(totals["passed"], totals.pop("results"))
+            totals["province"] = "รวม"
         undated = totals.pop("undated") if totals else 0
         for row in rows:
             for key in HIDDEN_KEYS:

@@ -188,11 +188,11 @@ class TeacherRecord(ReportDefinition):
         ]
         return Table(
             [
-                Column("code", "รหัสหน่วยสมรรถนะ", "code", 1.6),
-                Column("title", "ชื่อหน่วยสมรรถนะ", width=3.4),
+                Column("code", "รหัสหน่วยสมรรถนะ", "code", 2.0),
+                Column("title", "ชื่อหน่วยสมรรถนะ", width=3.2),
                 Column("achieved_on", "วันที่ได้รับ", "date", 1.3),
                 Column("source", "ที่มา", width=1.6),
-                Column("evidence", "หลักฐาน", width=2.1),
+                Column("evidence", "หลักฐาน", width=1.9),
             ],
             rows,
             title="หน่วยสมรรถนะที่ได้รับ",
@@ -279,7 +279,7 @@ class TeacherRecord(ReportDefinition):
         ]
         return Table(
             [
-                Column("fiscal_year", "ปีงบประมาณ", "code", 1.0),
+                Column("fiscal_year", "ปีงบประมาณ", "code", 1.2),
                 Column("host", "สถานประกอบการ", width=3.3),
                 Column("status", "สถานะ", width=1.8),
                 Column("test_result", "ผลการทดสอบ", width=1.1),
