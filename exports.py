@@ -33,15 +33,9 @@ def be_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def write_xlsx(
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    sheet_name: str = "Sheet1",
-    title: str | None = None,
-) -> bytes:
-    """Write one sheet of rows to XLSX bytes; text is always text, never a formula."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
+def safe_workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
+    """An in-memory workbook that writes every string as text: never a formula, number or link."""
+    return xlsxwriter.Workbook(
         buffer,
         {
             "in_memory": True,
@@ -50,6 +44,17 @@ def write_xlsx(
             "strings_to_urls": False,
         },
     )
+
+
+def write_xlsx(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    sheet_name: str = "Sheet1",
+    title: str | None = None,
+) -> bytes:
+    """Write one sheet of rows to XLSX bytes; text is always text, never a formula."""
+    buffer = io.BytesIO()
+    book = safe_workbook(buffer)
     sheet = book.add_worksheet(sheet_name[:31])
     bold = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
     row_no = 0

@@ -13,6 +13,7 @@ from admin import (
     imports,
     mous,
     placements,
+    reports,
     scholarships,
     standards,
     teachers,
@@ -48,6 +49,7 @@ def init_admin(app: Flask) -> Admin:
         teachers,
         placements,
         scholarships,
+        reports,
         imports,
         users,
     )

@@ -11,10 +11,10 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
+from exports import safe_workbook
 from importers import KINDS, cells
 from importers.columns import Column
 from importers.core import Importer
@@ -106,15 +106,7 @@ def build_template(kind: str) -> bytes:
     importer = KINDS[kind]
     shown, left_out = template_columns(importer)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    book = safe_workbook(buffer)
     formats = {
         "header": book.add_format(
             {"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "top"}

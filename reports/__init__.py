@@ -77,10 +77,6 @@ def render(report: Report, fmt: str, *, thai_digits: bool = False) -> bytes:
     raise FilterError(f'ไม่รู้จักรูปแบบ "{fmt}" (ใช้ได้: pdf, xlsx)')
 
 
-def filename(report: Report, fmt: str) -> str:
-    return f"{report.name}.{fmt}"
-
-
 __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
@@ -89,7 +85,6 @@ __all__ = [
     "Report",
     "Viewer",
     "build_report",
-    "filename",
     "parse_filters",
     "render",
 ]

@@ -11,7 +11,6 @@ column (its status no longer says how far it got).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +44,7 @@ from reports.model import (
     Viewer,
 )
 from thai.dates import fiscal_year_range, format_be
+from thai.text import thai_sort_key
 
 NO_COLLEGE = "ไม่ระบุสถานศึกษา"
 NO_PROVINCE = "ไม่ระบุจังหวัด"
@@ -94,17 +94,6 @@ READING = (
 # Counted per college but not printed as columns.
 HIDDEN_KEYS = ("undated", "results")
 COUNT_KEYS = [c.key for c in COLUMNS if c.kind == "int"]
-
-_TONE_MARKS = re.compile("[\u0e47-\u0e4c]")
-_LEADING_VOWEL = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")
-
-
-def thai_sort_key(text: str) -> str:
-    """Return a key that sorts Thai names in dictionary order (เชียงใหม่ under ช)."""
-    # Unicode puts the leading vowels เ แ โ ใ ไ first; a dictionary files a word under its
-    # consonant, and tone marks decide only between otherwise equal words.
-    plain = _LEADING_VOWEL.sub(r"\2\1", _TONE_MARKS.sub("", text))
-    return plain + "".join(_TONE_MARKS.findall(text))
 
 
 def count_where(condition: ColumnElement[bool]) -> ColumnElement[Any]:

@@ -23,7 +23,6 @@ student.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +53,7 @@ from reports.model import (
     Table,
     Viewer,
 )
+from thai.text import thai_sort_key
 
 NO_COLLEGE = "ไม่ระบุสถานศึกษา"
 POOLED = "ใช้โควตารวมของโครงการ"
@@ -61,15 +61,6 @@ NO_QUOTA = "ไม่มีข้อมูลการจัดสรรทุ�
 ALL = "ทั้งหมด"
 STATUSES = list(AwardStatus)
 COUNT_KEYS = ["allocation", "awards", *(s.value for s in STATUSES), "remaining"]
-
-_TONE_MARKS = re.compile("[\u0e47-\u0e4c]")
-_LEADING_VOWEL = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")
-
-
-def thai_sort_key(text: str) -> str:
-    """Return a key that files Thai names under their first consonant, as a dictionary does."""
-    plain = _LEADING_VOWEL.sub(r"\2\1", _TONE_MARKS.sub("", text))
-    return plain + "".join(_TONE_MARKS.findall(text))
 
 
 def status_labels() -> dict[str, str]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import xlsxwriter
 
-from exports import be_text
+from exports import be_text, safe_workbook
 from reports.model import Chart, Facts, Note, Report, Table
 
 MARK_WORDS = {"warn": "เฝ้าระวัง", "short": "ต่ำกว่าเป้าหมาย", "group": "", "total": ""}
@@ -66,15 +66,7 @@ class SheetWriter:
 def render_xlsx(report: Report) -> bytes:
     """Return the XLSX twin of a built report."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-        },
-    )
+    book = safe_workbook(buffer)
     out = SheetWriter(book, report.name)
     out.line([report.title], out.title)
     for label, value in report.filters:

@@ -79,3 +79,15 @@ def normalize_text(value: object, *, keep_newlines: bool = False) -> str:
         return "\n".join(line for line in lines if line)
     # str.split() without arguments splits on every Unicode space, NBSP included.
     return " ".join(s.split())
+
+
+_TONE_MARKS = re.compile("[\u0e47-\u0e4c]")
+_LEADING_VOWEL = re.compile("([\u0e40-\u0e44])([\u0e01-\u0e2e])")
+
+
+def thai_sort_key(text: str) -> str:
+    """Return a key that sorts Thai names in dictionary order (เชียงใหม่ under ช)."""
+    # Unicode puts the leading vowels เ แ โ ใ ไ first; a dictionary files a word under its
+    # consonant, and tone marks decide only between otherwise equal words.
+    plain = _LEADING_VOWEL.sub(r"\2\1", _TONE_MARKS.sub("", text))
+    return plain + "".join(_TONE_MARKS.findall(text))
