@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import lxml.html
@@ -123,3 +124,27 @@ def thai(app, message, **values):
         text = gettext(message, **values)
     assert THAI.search(text), f"no Thai translation for {message!r}"
     return text
+
+
+def build_with(definition, session, texts, viewer=None):
+    """Build a report as the admin page and the CLI do: parse each filter's text first."""
+    from reports.model import Viewer
+
+    values = {
+        f.name: f.parse(session, texts[f.name]) if f.name in texts else None
+        for f in definition.filters
+    }
+    return definition.build(session, values, viewer or Viewer())
+
+
+def strings_of(value) -> list[str]:
+    """Return every string a built report holds, however deep."""
+    if isinstance(value, str):
+        return [value]
+    if dataclasses.is_dataclass(value):
+        return strings_of([getattr(value, f.name) for f in dataclasses.fields(value)])
+    if isinstance(value, dict):
+        return strings_of(list(value.keys()) + list(value.values()))
+    if isinstance(value, list | tuple):
+        return [s for item in value for s in strings_of(item)]
+    return []

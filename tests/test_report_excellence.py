@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 
 import pytest
+from helpers import build_with
 from sqlalchemy import event, select
 
 from models import (
@@ -38,13 +39,7 @@ def session(app, reference):
 
 
 def build(session, **texts: str) -> Report:
-    """Build the report as the admin page and the CLI do: parse each filter's text first."""
-    definition = ExcellenceReport()
-    values = {
-        f.name: f.parse(session, texts[f.name]) if f.name in texts else None
-        for f in definition.filters
-    }
-    return definition.build(session, values, Viewer())
+    return build_with(ExcellenceReport(), session, texts)
 
 
 def table_of(report: Report) -> Table:

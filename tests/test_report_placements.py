@@ -7,10 +7,11 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from helpers import build_with
 from sqlalchemy import event, select
 
 from models import Agency, Placement, PlacementRound, Province, Teacher, db
-from reports.model import Chart, Facts, FilterError, Note, Report, Table, Viewer
+from reports.model import Chart, Facts, FilterError, Note, Report, Table
 from reports.placements import PlacementsReport, thai_sort_key
 from thai.nid import make_national_id
 
@@ -28,13 +29,7 @@ def session(app, reference):
 
 
 def build(session, **texts: str) -> Report:
-    """Build the report as the admin page and the CLI do: parse each filter's text first."""
-    definition = PlacementsReport()
-    values = {
-        f.name: f.parse(session, texts[f.name]) if f.name in texts else None
-        for f in definition.filters
-    }
-    return definition.build(session, values, Viewer())
+    return build_with(PlacementsReport(), session, texts)
 
 
 def blocks_of(report: Report, kind: type) -> list:

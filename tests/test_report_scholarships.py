@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 
 import pytest
+from helpers import strings_of
 from sqlalchemy import func, select
 
 from models import (
@@ -162,19 +162,6 @@ def quota_in_db(programme_code: str, college_id=None) -> int:
     if college_id:
         query = query.where(ScholarshipAllocation.college_id == college_id)
     return db.session.scalar(query)
-
-
-def strings_of(value) -> list[str]:
-    """Return every string a built report holds, however deep."""
-    if isinstance(value, str):
-        return [value]
-    if dataclasses.is_dataclass(value):
-        return strings_of([getattr(value, f.name) for f in dataclasses.fields(value)])
-    if isinstance(value, dict):
-        return strings_of(list(value.keys()) + list(value.values()))
-    if isinstance(value, list | tuple):
-        return [s for item in value for s in strings_of(item)]
-    return []
 
 
 def test_figures_equal_the_database_counts(app, data):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from helpers import strings_of
 from sqlalchemy import func, select
 
 from models import (
@@ -177,19 +177,6 @@ def facts(report: Report) -> dict[str, str]:
 
 def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def strings_of(value) -> list[str]:
-    """Return every string a built report holds, however deep."""
-    if isinstance(value, str):
-        return [value]
-    if dataclasses.is_dataclass(value):
-        return strings_of([getattr(value, f.name) for f in dataclasses.fields(value)])
-    if isinstance(value, dict):
-        return strings_of(list(value.keys()) + list(value.values()))
-    if isinstance(value, list | tuple):
-        return [s for item in value for s in strings_of(item)]
-    return []
 
 
 def test_identity_block(app, data):
