@@ -69,6 +69,14 @@ class Choice(enum.StrEnum):
     def label(self) -> str:
         return str(self.LABELS[self.value])  # type: ignore[attr-defined]
 
+    @classmethod
+    def thai_labels(cls) -> dict[str, str]:
+        """Every member's Thai label whatever the screen's language (printed reports are Thai)."""
+        from flask_babel import force_locale
+
+        with force_locale("th"):
+            return {member.value: member.label for member in cls}
+
 
 def choice_check(column: str, choice: type[Choice], nullable: bool = False) -> CheckConstraint:
     """Return a CHECK constraint that keeps a column within an enumeration."""

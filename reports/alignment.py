@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask_babel import force_locale
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -156,8 +155,7 @@ class Tally:
 
 def coverage_labels() -> dict[str | None, str]:
     """Each coverage's Thai label (None: no alignment row), whatever the reader's language."""
-    with force_locale("th"):
-        labels: dict[str | None, str] = {member.value: member.label for member in Coverage}
+    labels: dict[str | None, str] = dict(Coverage.thai_labels())
     labels[None] = NOT_COVERED
     return labels
 

@@ -6,7 +6,6 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from flask_babel import force_locale
 from sqlalchemy import ColumnElement, Row, select
 from sqlalchemy.orm import Session
 
@@ -26,12 +25,6 @@ COLUMNS = [
     Column("status", "สถานะ", width=1.5),
     Column("days_left", "เหลือ (วัน)", "int", width=0.8),
 ]
-
-
-def status_labels() -> dict[str, str]:
-    """Each status's Thai label, whatever language the person asking reads the screens in."""
-    with force_locale("th"):
-        return {member.value: member.label for member in MouStatus}
 
 
 class MouRegister(ReportDefinition):
@@ -64,7 +57,7 @@ class MouRegister(ReportDefinition):
             key=lambda mou: order_key(mou, now),
         )
         parties = self.party_names(session, where)
-        labels = status_labels()
+        labels = MouStatus.thai_labels()
 
         rows: list[dict[str, Any]] = []
         marks: dict[int, Mark] = {}

@@ -27,7 +27,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import force_locale
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -61,12 +60,6 @@ NO_QUOTA = "ไม่มีข้อมูลการจัดสรรทุ�
 ALL = "ทั้งหมด"
 STATUSES = list(AwardStatus)
 COUNT_KEYS = ["allocation", "awards", *(s.value for s in STATUSES), "remaining"]
-
-
-def status_labels() -> dict[str, str]:
-    """Return the award statuses' Thai labels, whatever language the screen is in."""
-    with force_locale("th"):
-        return {s.value: s.label for s in STATUSES}
 
 
 # --------------------------------------------------------------------------- the filter
@@ -160,7 +153,7 @@ def row_of(name: str, figures: Figures) -> dict[str, Any]:
 
 def columns() -> list[Column]:
     """Return the table's columns; about 13 width units on a portrait A4 page."""
-    labels = status_labels()
+    labels = AwardStatus.thai_labels()
     return [
         Column("name", "โครงการทุน / สถานศึกษา", width=4.2),
         Column("allocation", "ทุนที่จัดสรร", "int", 1.0),

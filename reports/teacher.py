@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import force_locale
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, aliased
 
@@ -86,12 +85,6 @@ def teacher() -> Filter:
     )
 
 
-def labels(choice: Any) -> dict[str, str]:
-    """Return an enumeration's Thai labels, whatever language the screen is in."""
-    with force_locale("th"):
-        return {member.value: member.label for member in choice}
-
-
 # --------------------------------------------------------------------------- the report
 
 
@@ -163,7 +156,7 @@ class TeacherRecord(ReportDefinition):
 
     @staticmethod
     def units(session: Session, teacher_id: int) -> Table:
-        sources = labels(UnitSource)
+        sources = UnitSource.thai_labels()
         query = (
             select(
                 CompetencyUnit.code,
@@ -249,7 +242,7 @@ class TeacherRecord(ReportDefinition):
 
     @staticmethod
     def placements(session: Session, teacher_id: int) -> Table:
-        steps, results = labels(PlacementStep), labels(ExamResult)
+        steps, results = PlacementStep.thai_labels(), ExamResult.thai_labels()
         host = aliased(Agency)
         query = (
             select(
