@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
 
 from thai.dates import format_be, format_be_datetime
 
@@ -46,6 +47,25 @@ def safe_workbook(buffer: io.BytesIO) -> xlsxwriter.Workbook:
     )
 
 
+def write_cell(
+    sheet: Worksheet, row: int, col: int, value: Any, fmt: Any = None, number_format: Any = None
+) -> str | None:
+    """Write a value as a typed cell; return the text written (None for booleans and numbers).
+
+    Booleans and numbers keep their type, dates become BE text, everything else is written
+    as text, so a value starting with "=" can never run as a formula.
+    """
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value, fmt)
+        return None
+    if isinstance(value, int | float | Decimal):
+        sheet.write_number(row, col, float(value), fmt or number_format)
+        return None
+    text = be_text(value)
+    sheet.write_string(row, col, text, fmt)
+    return text
+
+
 def write_xlsx(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -68,15 +88,9 @@ def write_xlsx(
     for values in rows:
         row_no += 1
         for col, value in enumerate(values):
-            if isinstance(value, bool):
-                sheet.write_boolean(row_no, col, value)
-            elif isinstance(value, int | float | Decimal):
-                sheet.write_number(row_no, col, float(value))
-            else:
-                text = be_text(value)
-                sheet.write_string(row_no, col, text)
-                if col < len(widths):
-                    widths[col] = min(max(widths[col], len(text) + 2), 60)
+            text = write_cell(sheet, row_no, col, value)
+            if text is not None and col < len(widths):
+                widths[col] = min(max(widths[col], len(text) + 2), 60)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     book.close()

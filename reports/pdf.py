@@ -127,14 +127,14 @@ def render_pdf(
         creator="Samatta",
     )
     width, height = pagesize
-    running = fmt.digits(f"{office} · {report.title}")
+    # The running header is one line: a title too long for the page is cut at a word.
+    running = wrap(fmt.digits(f"{office} · {report.title}"), REGULAR, 8, width - 2 * MARGIN)[0]
     printed = fmt.digits(f"พิมพ์เมื่อ {format_be_datetime(printed_at)}")
 
     def header(canvas: Canvas, _doc: Any) -> None:
         canvas.saveState()
         canvas.setFillColor(RULE)
-        line = wrap(running, REGULAR, 8, width - 2 * MARGIN)[0]
-        draw_text(canvas, MARGIN, height - MARGIN, line, REGULAR, 8)
+        draw_text(canvas, MARGIN, height - MARGIN, running, REGULAR, 8)
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN, height - MARGIN - 3, width - MARGIN, height - MARGIN - 3)

@@ -8,14 +8,12 @@ a cell starting with "=" can never run as a formula.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
 
-from exports import be_text, safe_workbook
+from exports import safe_workbook, write_cell
 from reports.model import Chart, Facts, Note, Report, Table
 
 MARK_WORDS = {"warn": "เฝ้าระวัง", "short": "ต่ำกว่าเป้าหมาย", "group": "", "total": ""}
@@ -37,18 +35,12 @@ class SheetWriter:
         if value is None or value == "":
             self.sheet.write_blank(self.row, col, None, fmt)
             return
-        if isinstance(value, bool):
-            self.sheet.write_boolean(self.row, col, value, fmt)
-            return
-        if isinstance(value, int | float | Decimal) and kind != "code":
-            number_format = (
-                self.money if kind == "money" else self.integer if kind == "int" else None
-            )
-            self.sheet.write_number(self.row, col, float(value), fmt or number_format)
-            return
-        text = be_text(value) if isinstance(value, dt.date) else str(value)
-        self.sheet.write_string(self.row, col, text, fmt)
-        self.widths[col] = max(self.widths.get(col, 8), min(len(text) + 2, 60))
+        if kind == "code":
+            value = str(value)  # codes and IDs stay text even when they are all digits
+        number_format = self.money if kind == "money" else self.integer if kind == "int" else None
+        text = write_cell(self.sheet, self.row, col, value, fmt, number_format)
+        if text is not None:
+            self.widths[col] = max(self.widths.get(col, 8), min(len(text) + 2, 60))
 
     def line(self, values: list[Any], fmt: Any = None, kinds: list[str] | None = None) -> None:
         for col, value in enumerate(values):
