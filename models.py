@@ -1067,6 +1067,8 @@ class AuditLog(db.Model):
     table_name: Mapped[str] = mapped_column(String(64))
     record_id: Mapped[str | None] = mapped_column(String(64))
     changes: Mapped[dict | None] = mapped_column(JSON)
+    # The import batch that made this change (None for a form, a button or a command).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.table_name}#{self.record_id}"
@@ -1084,6 +1086,7 @@ class ImportStatus(Choice):
     UNREADABLE = "unreadable"
     CANCELLED = "cancelled"
     FAILED = "failed"
+    UNDONE = "undone"
 
 
 ImportStatus.LABELS = {
@@ -1095,6 +1098,7 @@ ImportStatus.LABELS = {
     "unreadable": _l("File could not be read"),
     "cancelled": _l("Cancelled"),
     "failed": _l("Failed, nothing written"),
+    "undone": _l("Undone"),
 }
 
 
@@ -1123,6 +1127,13 @@ class ImportBatch(db.Model):
     message: Mapped[str | None] = mapped_column(Text)
     stage: Mapped[str | None] = mapped_column(String(32))
     progress: Mapped[int] = mapped_column(Integer, default=0)
+    # The process working on a checking or writing batch ("host:pid:start"), so a batch
+    # whose process died (a restart) can be told from one still at work.
+    worker: Mapped[str | None] = mapped_column(String(128))
+    # An undo is a batch of its own that names the batch it took back.
+    undo_of_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(255))
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.kind}, {self.created_at:%Y-%m-%d %H:%M})"
