@@ -34,7 +34,7 @@ from wtforms.validators import InputRequired
 from admin.base import SecureBaseView
 from i18n import form_translations
 from importers import KINDS, ReadError, service
-from importers.core import NEW, REJECTED, UNCHANGED, UPDATED
+from importers.results import NEW, REJECTED, UNCHANGED, UPDATED
 from importers.templates import build_template, is_required, template_filename
 from models import ImportBatch, ImportStatus, PlacementRound, db
 from thai.dates import fiscal_year_label

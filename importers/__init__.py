@@ -1,4 +1,18 @@
-"""Spreadsheet imports: reading, cleaning, validating and upserting, with no request code."""
+"""Spreadsheet imports, read top to bottom as the pipeline runs (no request code here).
+
+1. ``reading``  read a file into sheets of text columns (fastexcel; CSV the same shape)
+2. ``locate``   find the header row and the data rows
+3. ``headers``  map the header cells to columns, as senders decorate them
+4. ``parse``    clean each column and parse each distinct cell once (``cells`` holds the
+   parsers, ``columns`` the column definitions)
+5.–8. ``importer`` runs the stages of a kind (one module each: ``agencies``, ``teachers``…):
+   check and resolve references (``lookups``), compare with what is stored, write in one
+   transaction with its change log (``store``)
+
+``results`` holds what an import finds (outcomes, problems, the row table, the result);
+``batches`` the life of an uploaded file (store, check, write, cancel, undo), ``progress``
+its progress and ``preview`` the words the preview shows.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +21,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from importers.agencies import AgencyImporter
-from importers.alignment import AlignmentImporter
-from importers.columns import find_table
-from importers.core import Importer, ImportResult, Progress
-from importers.curricula import CurriculumImporter
-from importers.gcpause import collector_paused
-from importers.mous import MouImporter
-from importers.parallel import import_split
-from importers.placements import PlacementImporter
+from importers.importer import Importer
+from importers.locate import find_table
+from importers.parse import Progress
 from importers.reading import Limits, ReadError, read_sheets
-from importers.scholarships import ScholarshipImporter
-from importers.standards import StandardImporter
+from importers.results import ImportResult
 from importers.teachers import TeacherImporter
 
 KINDS: dict[str, type[Importer]] = {
@@ -25,12 +33,6 @@ KINDS: dict[str, type[Importer]] = {
     for importer in (
         AgencyImporter,
         TeacherImporter,
-        MouImporter,
-        StandardImporter,
-        CurriculumImporter,
-        AlignmentImporter,
-        PlacementImporter,
-        ScholarshipImporter,
     )
 }
 
@@ -49,16 +51,11 @@ def import_file(
 ) -> ImportResult:
     """Read a file and import it as the given kind; ReadError if it cannot be read at all."""
     importer = KINDS[kind](session, progress=progress, **options)
-    limits = limits or Limits()
-    with collector_paused():
-        split = import_split(
-            importer, content, filename, limits, dry_run=dry_run, skip_invalid=skip_invalid
-        )
-        if split is not None:
-            return split
-        sheets = read_sheets(content, filename, limits)
-        table = find_table(sheets, importer.columns)
-        return importer.run(table, filename, dry_run=dry_run, skip_invalid=skip_invalid)
+    importer.progress("read", 0, 1)
+    sheets = read_sheets(content, filename, limits or Limits())
+    importer.progress("read", 1, 1)
+    table = find_table(sheets, importer.columns)
+    return importer.run(table, filename, dry_run=dry_run, skip_invalid=skip_invalid)
 
 
 __all__ = ["KINDS", "ImportResult", "Limits", "ReadError", "import_file"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 from sqlalchemy import select
 
 from importers import cells
 from importers.columns import Column
-from importers.core import NEW, Importer, Row
+from importers.importer import Importer, distinct_map
 from importers.lookups import AgencyIndex, AgencyRef, ProvinceIndex
+from importers.results import NEW, RowTable, objects
 from models import Agency, AgencyKind
 
 KIND_LABELS = {
@@ -121,83 +123,93 @@ class AgencyImporter(Importer):
     required_columns = ((("code",),), (("name_th",),), (("kind",),))
     instructions = "หน่วยงานต้นสังกัดต้องมีในระบบแล้ว หรืออยู่ในแถวก่อนหน้าของไฟล์เดียวกัน"
 
-    def prepare(self, rows: list[Row]) -> None:
+    def prepare(self, rows: RowTable) -> None:
         self.agencies = AgencyIndex.load(self.session)
-        self.provinces = ProvinceIndex.load(self.session)
-        super().prepare(rows)
+        provinces = ProvinceIndex.load(self.session)
+        self.require(rows, "code", "name_th", "kind")
+        codes, names, kinds = rows.get("code"), rows.get("name_th"), rows.get("kind")
+        abbreviations, names_en = rows.get("abbreviation"), rows.get("name_en")
+        parents, province_names = rows.drop("parent"), rows.drop("province")
+        province_ids = distinct_map(province_names, provinces.find)
+        parent_ids, parent_codes = objects((), len(rows)), rows.flag("parent_code")
+        rows.key[:] = codes
+        # In file order: a later row may name an agency of an earlier row as its parent.
+        for position in range(len(rows)):
+            code, name = codes[position], names[position]
+            if name and code:
+                holder = self.agencies.by_name.get(cells.key_text(name))
+                if holder is not None and holder.code != code:
+                    self.problem(
+                        rows,
+                        position,
+                        "name_th",
+                        f'ชื่อหน่วยงาน "{name}" มีอยู่แล้วในรหัส {holder.code} (ชื่อซ้ำกันไม่ได้)',
+                    )
+            parent = parents[position]
+            if parent is not None:
+                found = self.agencies.find(parent)
+                if found is None:
+                    message = f'ไม่พบหน่วยงานต้นสังกัด "{parent}" ในระบบหรือในแถวก่อนหน้า'
+                    self.problem(rows, position, "parent", message)
+                elif found.code == code:
+                    self.problem(rows, position, "parent", "หน่วยงานสังกัดตัวเองไม่ได้")
+                else:
+                    parent_codes[position] = found.code
+                    parent_ids[position] = found.id
+            if province_names[position] is not None and province_ids[position] is None:
+                message = f'ไม่พบจังหวัด "{province_names[position]}"'
+                self.problem(rows, position, "province", message)
+            if not rows.rejected[position] and code and name:
+                # Later rows may name this agency as their parent.
+                known = self.agencies.by_code.get(cells.key_text(code))
+                ref = AgencyRef(known.id if known else None, code, name, kinds[position] or "")
+                self.agencies.add(ref, abbreviations[position], names_en[position])
+        rows.set("parent_id", parent_ids)
+        rows.set("province_id", province_ids)
 
-    def prepare_row(self, row: Row) -> None:
-        values = row.values
-        self.require(row, "code", "name_th", "kind")
-        code = values.get("code")
-        row.key = code
-        name = values.get("name_th")
-        if name and code:
-            holder = self.agencies.by_name.get(cells.key_text(name))
-            if holder is not None and holder.code != code:
-                self.problem(
-                    row,
-                    "name_th",
-                    f'ชื่อหน่วยงาน "{name}" มีอยู่แล้วในรหัส {holder.code} (ชื่อซ้ำกันไม่ได้)',
-                )
-        parent = values.pop("parent", None)
-        if parent is not None:
-            found = self.agencies.find(parent)
-            if found is None:
-                self.problem(row, "parent", f'ไม่พบหน่วยงานต้นสังกัด "{parent}" ในระบบหรือในแถวก่อนหน้า')
-            elif found.code == code:
-                self.problem(row, "parent", "หน่วยงานสังกัดตัวเองไม่ได้")
-            else:
-                row.flags["parent_code"] = found.code
-                values["parent_id"] = found.id
-        province = values.pop("province", None)
-        if province is not None:
-            values["province_id"] = self.provinces.find(province)
-            if values["province_id"] is None:
-                self.problem(row, "province", f'ไม่พบจังหวัด "{province}"')
-        if row.ok and code and name:
-            # Later rows may name this agency as their parent.
-            known = self.agencies.by_code.get(cells.key_text(code))
-            ref = AgencyRef(known.id if known else None, code, name, values.get("kind") or "")
-            self.agencies.add(ref, values.get("abbreviation"), values.get("name_en"))
-
-    def compare(self, rows: list[Row]) -> None:
-        codes = [row.key for row in rows]
+    def compare(self, rows: RowTable, positions: np.ndarray) -> None:
+        codes = rows.key[positions].tolist()
         existing = {
             agency.code: agency
             for agency in self.session.scalars(select(Agency).where(Agency.code.in_(codes)))
         }
-        for row in rows:
-            agency = existing.get(row.key)
+        self.stored = existing
+        known, stored = [], {name: [] for name in FIELDS}
+        parent_ids, parent_codes = rows.get("parent_id"), rows.flag("parent_code")
+        for position in positions:
+            agency = existing.get(rows.key[position])
             if agency is None:
-                row.outcome = NEW
+                rows.outcome[position] = NEW
                 continue
-            row.record_id = agency.id
-            current = {name: getattr(agency, name) for name in FIELDS}
-            if "parent_code" in row.flags and row.values.get("parent_id") is None:
-                # The parent is new in this file: compare by code.
-                current["parent_id"] = agency.parent.code if agency.parent else None
-                row.values["parent_id"] = row.flags["parent_code"]
-            self.diff(row, current, FIELDS)
-
-    def write(self, rows: list[Row]) -> None:
-        by_code: dict[str, Agency] = {}
-        for row in rows:
-            agency = (
-                self.session.get(Agency, row.record_id) if row.record_id else Agency(code=row.key)
-            )
+            rows.record_id[position] = agency.id
+            known.append(position)
             for name in FIELDS:
-                if name == "parent_id":
-                    continue
-                value = row.values.get(name)
+                stored[name].append(getattr(agency, name))
+            if parent_codes[position] is not None and parent_ids[position] is None:
+                # The parent is new in this file: compare by code.
+                stored["parent_id"][-1] = agency.parent.code if agency.parent else None
+                parent_ids[position] = parent_codes[position]
+        rows.set("parent_id", parent_ids)
+        arrays = {name: objects(values) for name, values in stored.items()}
+        self.diff(rows, np.asarray(known, dtype=np.int64), arrays, FIELDS)
+
+    def write(self, rows: RowTable, positions: np.ndarray) -> None:
+        by_code: dict[str, Agency] = {}
+        values = {name: rows.get(name) for name in FIELDS if name != "parent_id"}
+        parent_codes = rows.flag("parent_code")
+        for position in positions:
+            code = rows.key[position]
+            agency = self.stored.get(code) or Agency(code=code)
+            for name, column in values.items():
+                value = column[position]
                 if value is not None:
                     setattr(agency, name, value)
-            parent_code = row.flags.get("parent_code")
+            parent_code = parent_codes[position]
             if parent_code is not None:
                 agency.parent = by_code.get(parent_code) or self.session.scalar(
                     select(Agency).where(Agency.code == parent_code)
                 )
             if agency.id is None:
                 self.session.add(agency)
-            by_code[row.key] = agency
+            by_code[code] = agency
         self.session.flush()

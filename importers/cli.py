@@ -18,8 +18,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import inspect
 
 from importers import KINDS, ImportResult, Limits, ReadError, import_file
-from importers.core import NEW, REJECTED, UNCHANGED, UPDATED
 from importers.reading import check_size
+from importers.results import NEW, REJECTED, UNCHANGED, UPDATED
 from models import db
 
 WRITTEN, REJECTED_EXIT, UNREADABLE = 0, 1, 2

@@ -1,26 +1,17 @@
-"""Columns (a field with its Thai and English headers) and finding the table in a file."""
+"""Columns: a field of an import with its Thai and English headers and its cell parser."""
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from importers import cells
 from importers.cells import Parser, text
-from importers.reading import ReadError, Sheet, cell_text, is_blank_cell, is_empty_row
-from thai.text import normalize_text
+from importers.headers import header_key
 
-# How far down a sheet the header row may sit (title rows above it).
-HEADER_SEARCH_ROWS = 30
-TOTAL_WORDS = ("รวม", "total", "ยอดรวม", "รวมทั้งสิ้น")
-
-
-def header_key(value: Any) -> str:
-    """Compare headers ignoring case, spaces, punctuation and a trailing '*'."""
-    cleaned = normalize_text(cell_text(value)).lower()
-    return "".join(ch for ch in cleaned if unicodedata.category(ch)[0] in "LNM")
+# A check of a parsed value: None, or a Thai message naming the value as the sender wrote it.
+Check = Callable[[str, Any, Any], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +25,8 @@ class Column:
     help: str = ""
     choices: tuple[str, ...] = ()
     example: str = ""
+    # A plausibility check run on each distinct value: check(written, value, importer).
+    check: Check | None = None
 
     @property
     def title(self) -> str:
@@ -42,23 +35,6 @@ class Column:
 
     def keys(self) -> set[str]:
         return {header_key(h) for h in self.headers}
-
-
-@dataclass
-class Table:
-    """The data rows under a header row, with the header cells as the sender wrote them."""
-
-    sheet: str
-    header_row: int
-    headers: list[str]
-    positions: dict[str, int]
-    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-
-    def header_of(self, column: str) -> str:
-        """Return the header as written in the file for a column name."""
-        position = self.positions.get(column)
-        return self.headers[position] if position is not None else column
 
 
 def person_name_columns(prefix: str, first: str, last: str) -> tuple[Column, ...]:
@@ -80,52 +56,3 @@ def person_name_columns(prefix: str, first: str, last: str) -> tuple[Column, ...
             help=f"ใช้แทนคอลัมน์ คำนำหน้า ชื่อ นามสกุล ได้ เช่น {prefix}{first} {last}",
         ),
     )
-
-
-def score_row(row: Sequence[Any], columns: Sequence[Column]) -> int:
-    keys = {header_key(cell) for cell in row if cell_text(cell).strip()}
-    return sum(1 for column in columns if column.keys() & keys)
-
-
-def find_table(sheets: Sequence[Sheet], columns: Sequence[Column]) -> Table:
-    """Find the sheet and row whose cells name the most columns; read the rows below it."""
-    best: tuple[int, Sheet, int] | None = None
-    for sheet in sheets:
-        for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-            score = score_row(row, columns)
-            if score and (best is None or score > best[0]):
-                best = (score, sheet, index)
-    if best is None or best[0] < min(2, len(columns)):
-        expected = ", ".join(column.title for column in columns[:6])
-        raise ReadError(f"ไม่พบแถวหัวตารางในไฟล์ (ควรมีหัวคอลัมน์ เช่น {expected})")
-    _score, sheet, index = best
-    header_cells = [normalize_text(cell_text(cell)) for cell in sheet.rows[index]]
-    positions: dict[str, int] = {}
-    unknown: list[str] = []
-    for position, header in enumerate(header_cells):
-        if not header:
-            continue
-        key = header_key(header)
-        column = next((c for c in columns if key in c.keys()), None)
-        if column is None:
-            unknown.append(header)
-        elif column.name not in positions:
-            positions[column.name] = position
-    table = Table(sheet.name, index + 1, header_cells, positions, unknown=unknown)
-    table.rows = data_rows(sheet.rows, index + 1)
-    return table
-
-
-def data_rows(rows: Sequence[list[Any]], after: int) -> list[tuple[int, list[Any]]]:
-    """Return (row number, cells) of the data rows below row number `after`."""
-    return [
-        (number, row)
-        for number, row in enumerate(rows[after:], start=after + 1)
-        if not (is_empty_row(row) or is_total_row(row))
-    ]
-
-
-def is_total_row(row: Sequence[Any]) -> bool:
-    """A totals line such as "รวม 240 คน" closes a sheet; it is not data."""
-    first = next((cell for cell in row if not is_blank_cell(cell)), "")
-    return isinstance(first, str) and first.strip().lower().startswith(TOTAL_WORDS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,13 +19,15 @@ from typing import Any
 import xlsxwriter
 
 from importers import KINDS
-from importers.columns import find_table
-from importers.reading import Limits, is_blank_cell, read_sheets
-from thai.dates import format_be
+from importers.locate import find_table
+from importers.reading import Limits, read_sheets
+from thai.dates import format_be, parse_datetime
 
 ERROR_HEADER = "ข้อผิดพลาด"
 # Characters Excel refuses in a sheet name.
 SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
+# How a date cell reads once the workbook is read as text.
+DATE_CELL = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$")
 
 
 def cell_as_text(value: Any) -> str:
@@ -44,6 +47,11 @@ def cell_as_text(value: Any) -> str:
         return format_be(value, style="numeric")
     if isinstance(value, dt.time):
         return value.strftime("%H:%M:%S")
+    if isinstance(value, str) and DATE_CELL.match(value):
+        try:
+            return cell_as_text(parse_datetime(value))
+        except ValueError:
+            return value
     return str(value)
 
 
@@ -59,7 +67,8 @@ def sheet_title(name: str) -> str:
 def width_of(row: Sequence[Any]) -> int:
     """The number of cells up to the last one that is not blank."""
     for index in range(len(row) - 1, -1, -1):
-        if not is_blank_cell(row[index]):
+        cell = row[index]
+        if cell is not None and not (isinstance(cell, str) and not cell.strip()):
             return index + 1
     return 0
 
@@ -76,12 +85,11 @@ def write_error_copy(
     sheets = read_sheets(content, filename, limits)
     table = find_table(sheets, KINDS[kind].columns)
     sheet = next(sheet for sheet in sheets if sheet.name == table.sheet)
-    last = table.rows[-1][0] if table.rows else table.header_row
-    rows = sheet.rows[:last]
+    numbers = table.numbers
+    last = int(numbers[-1]) if len(numbers) else table.header_row
+    rows = sheet.head(last)
     header_index = table.header_row - 1
-    width = max(
-        width_of(sheet.rows[header_index]), *(width_of(cells) for _number, cells in table.rows)
-    )
+    width = max(width_of(row) for row in rows[header_index:])
     path.parent.mkdir(parents=True, exist_ok=True)
     # Built beside its final name, then renamed: a reader never sees half a file.
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix="_", suffix=".xlsx")

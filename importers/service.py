@@ -35,8 +35,9 @@ from werkzeug.utils import secure_filename
 
 from importers import KINDS, ImportResult, Limits, ReadError, import_file
 from importers.columns import Column
-from importers.core import NEW, OUTCOMES, REJECTED, UNCHANGED, UPDATED, Importer, Row
 from importers.errorfile import write_error_copy
+from importers.importer import Importer
+from importers.results import NEW, OUTCOMES, REJECTED, UNCHANGED, UPDATED, Row
 from models import Agency, ImportBatch, ImportStatus, Province, ScholarshipProgramme
 from thai.dates import format_be, format_be_datetime
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from operator import attrgetter
-from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from importers import cells
-from importers.bulk import BulkTable
 from importers.columns import Column, person_name_columns
-from importers.core import COLLEGE_MISSING, NEW, Importer, Row
+from importers.importer import COLLEGE_MISSING, Importer
 from importers.lookups import AgencyIndex
+from importers.results import NEW, UPDATED, RowTable
+from importers.store import BulkTable, log_created, log_updated
 from models import Teacher
+
+KEY = "national_id"
 
 FIELDS = (
     "prefix",
@@ -74,54 +78,53 @@ class TeacherImporter(Importer):
     required_columns = ((("national_id",),), (("first_name", "last_name"), ("full_name",)))
     instructions = "สถานศึกษาต้องมีอยู่ในระบบก่อน (นำเข้าหน่วยงานก่อนครู)"
 
-    parallel = True
+    def prepare(self, rows: RowTable) -> None:
+        self.take_person_name(rows)
+        self.require(rows, "national_id")
+        agencies = AgencyIndex.load(self.session)
+        found = self.resolve(rows, "college", agencies.find, COLLEGE_MISSING)
+        rows.set("college_id", [None if ref is None else ref.id for ref in found])
+        rows.key[:] = rows.get("national_id")
 
-    def load_lookups(self) -> None:
-        self.agencies = AgencyIndex.load(self.session)
+    def compare(self, rows: RowTable, positions: np.ndarray) -> None:
+        keys = rows.key[positions]
+        stored = BulkTable(self.session, Teacher.__table__).fetch(("id", *FIELDS), KEY, keys)
+        found = stored.index.get_indexer(pd.Index(keys, dtype=object))
+        rows.outcome[positions[found < 0]] = NEW
+        known = positions[found >= 0]
+        matched = stored.iloc[found[found >= 0]]
+        rows.record_id[known] = matched["id"].to_numpy(dtype=object)
+        self.diff(
+            rows, known, {name: matched[name].to_numpy(dtype=object) for name in FIELDS}, FIELDS
+        )
 
-    def prepare(self, rows: list[Row]) -> None:
-        self.load_lookups()
-        super().prepare(rows)
-
-    def prepare_row(self, row: Row) -> None:
-        values = row.values
-        self.take_person_name(row)
-        self.require(row, "national_id")
-        self.take_agency(row, "college", "college_id", COLLEGE_MISSING)
-        row.key = values.get("national_id")
-
-    def compare(self, rows: list[Row]) -> None:
-        existing = self.load_existing([row.key for row in rows])
-        for row in rows:
-            current = existing.get(row.key)
-            if current is None:
-                row.outcome = NEW
-            else:
-                row.record_id = current["id"]
-                self.diff(row, current, FIELDS)
-
-    def load_existing(self, keys: list[Any]) -> dict[str, dict[str, Any]]:
-        bulk = BulkTable(self.session, Teacher.__table__)
-        return bulk.fetch(("id", *FIELDS), "national_id", keys)
-
-    def write(self, rows: list[Row]) -> None:
+    def write(self, rows: RowTable, positions: np.ndarray) -> None:
         now = dt.datetime.now()
         bulk = BulkTable(self.session, Teacher.__table__)
-        stamps = {"created_at": now, "updated_at": now, "is_active": True}
-        new = sorted((row for row in rows if row.outcome == NEW), key=attrgetter("key"))
+        new = positions[rows.outcome[positions] == NEW]
         # In key order the unique index grows at its end instead of everywhere at once.
-        columns = {"national_id": [row.key for row in new]}
+        new = new[np.argsort(rows.key[new].astype(str), kind="stable")]
+        columns = {KEY: rows.key[new].tolist()}
         for name in FIELDS:
-            columns[name] = [row.values.get(name) for row in new]
+            columns[name] = rows.get(name)[new].tolist()
+        stamps = {"created_at": now, "updated_at": now, "is_active": True}
         for name, value in stamps.items():
             columns[name] = [value] * len(new)
-        changed = [
-            {"id": row.record_id, "updated_at": now, **{f: v[1] for f, v in row.changes.items()}}
-            for row in rows
-            if row.outcome != NEW
+        changed = positions[rows.outcome[positions] == UPDATED]
+        updates = [
+            {
+                "id": rows.record_id[p],
+                "updated_at": now,
+                **{f: v[1] for f, v in rows.changes[p].items()},
+            }
+            for p in changed
         ]
-        self.progress("write", 0, len(new) + len(changed))
+        total = len(new) + len(changed)
+        self.progress("write", 0, total)
         bulk.insert(columns)
-        self.progress("write", len(new), len(new) + len(changed))
-        bulk.update(changed)
-        self.progress("write", len(new) + len(changed), len(new) + len(changed))
+        self.progress("write", len(new), total)
+        bulk.update(updates)
+        ids = bulk.fetch(("id",), KEY, columns[KEY])["id"].reindex(columns[KEY]).tolist()
+        log_created(self.session, Teacher.__tablename__, ids, columns)
+        log_updated(self.session, Teacher.__tablename__, rows, changed)
+        self.progress("write", total, total)

@@ -17,7 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 from exports import safe_workbook
 from importers import KINDS, cells
 from importers.columns import Column
-from importers.core import Importer
+from importers.importer import Importer
 
 DATA_SHEET = "ข้อมูล"
 HELP_SHEET = "คำอธิบาย"

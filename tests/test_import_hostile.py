@@ -237,10 +237,10 @@ def test_the_zip_bomb_is_real_and_refused_without_unpacking(app, reference, monk
 
     class Unopenable:
         @staticmethod
-        def from_filelike(stream):
+        def read_excel(source):
             raise AssertionError("the reader opened the zip bomb")
 
-    monkeypatch.setattr(importers.reading, "CalamineWorkbook", Unopenable)
+    monkeypatch.setattr(importers.reading, "fastexcel", Unopenable)
     with app.app_context(), pytest.raises(ReadError, match="ใหญ่ผิดปกติ"):
         import_file("teachers", bomb, "bomb.xlsx", db.session)
 

@@ -1,4 +1,4 @@
-"""Fast reads and writes of many rows, straight through the database driver.
+"""Stage 8, write: many rows read and written straight through the database driver.
 
 SQLAlchemy's executemany spends most of its time on per-row bookkeeping; for a roster of
 100,000 teachers that is seconds. Here each column's bind and result processors (the
@@ -9,11 +9,19 @@ statement over all rows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from json.encoder import encode_basestring
 from typing import Any
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
+
+import audit
 
 CHUNK = 5000
 # Scan the whole table when the keys asked for are at least 1/SCAN_SHARE of its rows.
@@ -87,10 +95,8 @@ class BulkTable:
     def placeholder(self) -> str:
         return "?" if self.dialect.paramstyle == "qmark" else "%s"
 
-    def fetch(
-        self, columns: Sequence[str], key: str, keys: Iterable[Any]
-    ) -> dict[Any, dict[str, Any]]:
-        """Return {key value: {column: value}} for the rows whose key is among keys.
+    def fetch(self, columns: Sequence[str], key: str, keys: Iterable[Any]) -> pd.DataFrame:
+        """The stored rows whose key is among keys, as a frame of columns indexed by key.
 
         When the keys are a large share of the table (a roster imported again), one scan of
         the table is several times quicker than looking each key up.
@@ -100,15 +106,15 @@ class BulkTable:
         select_list = ", ".join(quote(name) for name in names)
         sql = f"SELECT {select_list} FROM {quote(self.table.name)}"  # noqa: S608 - the model's names
         wanted = set(keys) - {None}
-        if not wanted:
-            return {}
+        records: list[Any] = []
         cursor = self.connection.connection.driver_connection.cursor()
         try:
-            if len(wanted) * SCAN_SHARE >= self.count(cursor):
+            if not wanted:
+                pass
+            elif len(wanted) * SCAN_SHARE >= self.count(cursor):
                 cursor.execute(sql)
                 records = [record for record in cursor.fetchall() if record[0] in wanted]
             else:
-                records = []
                 ordered = sorted(wanted)
                 for start in range(0, len(ordered), CHUNK):
                     chunk = ordered[start : start + CHUNK]
@@ -118,14 +124,12 @@ class BulkTable:
         finally:
             cursor.close()
         columns_of = list(zip(*records, strict=True)) if records else [[] for _name in names]
-        converted = [
-            self.convert_results(name, values)
+        data = {
+            name: pd.Series(self.convert_results(name, values), dtype=object)
             for name, values in zip(names, columns_of, strict=True)
-        ]
-        return {
-            record[0]: dict(zip(names, record, strict=True))
-            for record in zip(*converted, strict=True)
         }
+        frame = pd.DataFrame(data)
+        return frame.set_index(key, drop=False)
 
     def count(self, cursor: Any) -> int:
         table = self.dialect.identifier_preparer.quote(self.table.name)
@@ -140,12 +144,62 @@ class BulkTable:
 
 
 def convert_each(convert: Any, values: list[Any]) -> list[Any]:
-    """Apply a conversion to each value; repeated values (dates, timestamps) are converted once."""
-    memo: dict[Any, Any] = {}
-    out = []
-    for value in values:
-        try:
-            out.append(memo[value])
-        except KeyError:
-            out.append(memo.setdefault(value, convert(value)))
-    return out
+    """Apply a conversion to each distinct value once (dates, timestamps, flags repeat)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    converted = np.empty(len(uniques) + 1, dtype=object)
+    converted[:-1] = [convert(value) for value in uniques]
+    converted[-1] = convert(None)
+    return converted[codes].tolist()
+
+
+def json_fragments(name: str, values: Sequence[Any]) -> pa.Array:
+    """'"name":value' for each row (null where the value is None), each distinct value once."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    key = encode_basestring(name) + ":"
+    texts = [
+        key + (encode_basestring(v) if type(v) is str else json.dumps(audit.plain(v), default=str))
+        for v in uniques
+    ]
+    return pa.array(texts, pa.string()).take(pa.array(codes, mask=codes < 0))
+
+
+def json_objects(columns: dict[str, Sequence[Any]]) -> list[str]:
+    """One JSON object per row of the columns, leaving out the None values: the change log's
+    {field: value} of created records, built a column at a time."""
+    fragments = [json_fragments(name, values) for name, values in columns.items()]
+    joined = pc.binary_join_element_wise(*fragments, ",", null_handling="skip")
+    return pc.binary_join_element_wise("{", joined, "}", "").to_pylist()
+
+
+def log_created(
+    session: Session,
+    table_name: str,
+    ids: Sequence[Any],
+    columns: dict[str, list[Any]],
+) -> None:
+    """One change-log row per inserted record: {field: value} of what was written, as the
+    ORM hook logs a record it creates."""
+    if not ids:
+        return
+    logged = {"id": list(ids)}
+    logged.update(
+        (name, values) for name, values in columns.items() if name not in audit.SKIP_FIELDS
+    )
+    actor, batch_id = audit.current(session)
+    audit.log_bulk(
+        session, table_name, "create", ids, json_objects(logged), actor=actor, batch_id=batch_id
+    )
+
+
+def log_updated(session: Session, table_name: str, rows: Any, positions: Sequence[int]) -> None:
+    """One change-log row per updated record: {field: [before, after]} of its changes."""
+    if not len(positions):
+        return
+    plain = audit.plain
+    changes = [
+        {name: [plain(old), plain(new)] for name, (old, new) in rows.changes[p].items()}
+        for p in positions
+    ]
+    ids = [rows.record_id[p] for p in positions]
+    actor, batch_id = audit.current(session)
+    audit.log_bulk(session, table_name, "update", ids, changes, actor=actor, batch_id=batch_id)
