@@ -4,10 +4,11 @@ parsed once and the values are spread back over the rows.
 Cleaning is vectorised string work on the whole column with Arrow's kernels (Unicode NFC,
 non-breaking and other odd spaces, trimming; pandas' own .str methods fell back to a Python
 loop per cell for these, 2.6 s of a 100,000-row roster), so "ครู", "ครู " and "ครู\u00a0"
-become one distinct value. Rosters repeat their colleges, departments, positions and dates many times over, so parsing runs
-once per distinct value, not once per cell; a column of unique values (national IDs) is
-still one pass over its values with no object per row. A parser's refusal becomes a problem
-on every row holding that cell, and the value is left empty.
+become one distinct value. Rosters repeat their colleges, departments, positions and dates
+many times over, so parsing runs once per distinct value, not once per cell; a column of
+unique values (national IDs) is still one pass over its values with no object per row. A
+parser's refusal becomes a problem on every row holding that cell, and the value is left
+empty.
 """
 
 from __future__ import annotations

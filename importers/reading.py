@@ -23,7 +23,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # An encrypted OOXML workbook is an OLE file holding this stream (its name in UTF-16).
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 TEXT_ENCODINGS = ("utf-8-sig", "cp874")
-PASSWORD_PROTECTED = "ไฟล์นี้ตั้งรหัสผ่านไว้ กรุณาเปิดไฟล์ เอารหัสผ่านออก แล้วบันทึกและส่งใหม่"
+LOCKED_FILE = "ไฟล์นี้ตั้งรหัสผ่านไว้ กรุณาเปิดไฟล์ เอารหัสผ่านออก แล้วบันทึกและส่งใหม่"
 BROKEN_WORKBOOK = "ไฟล์เสียหรือไม่ใช่ไฟล์ตารางข้อมูล (เปิดไฟล์ Excel ไม่ได้)"
 UNPACK_CHUNK = 1 << 20
 UNSUPPORTED = "ไฟล์เสียหรือไม่ใช่ไฟล์ตารางข้อมูลที่รองรับ (.xlsx .xls .ods .csv)"
@@ -79,7 +79,7 @@ def read_sheets(content: bytes, filename: str, limits: Limits | None = None) -> 
         return read_workbook(content)
     if content.startswith(OLE_MAGIC):
         if ENCRYPTED_STREAM in content:
-            raise ReadError(PASSWORD_PROTECTED)
+            raise ReadError(LOCKED_FILE)
         return read_workbook(content)
     return [read_csv(content, filename)]
 
@@ -149,7 +149,7 @@ def read_workbook(content: bytes) -> list[Sheet]:
 def unreadable(error: Exception) -> ReadError:
     message = str(error).lower()
     if "password" in message or "encrypt" in message:
-        return ReadError(PASSWORD_PROTECTED)
+        return ReadError(LOCKED_FILE)
     return ReadError(UNSUPPORTED)
 
 
