@@ -6,6 +6,7 @@ import datetime as dt
 from operator import attrgetter
 from typing import Any
 
+import audit
 from importers import cells
 from importers.bulk import BulkTable
 from importers.columns import Column, person_name_columns
@@ -125,3 +126,45 @@ class TeacherImporter(Importer):
         self.progress("write", len(new), len(new) + len(changed))
         bulk.update(changed)
         self.progress("write", len(new) + len(changed), len(new) + len(changed))
+        # The rows went around the ORM, so its change-log hook never saw them: log them here
+        # as it would have ({field: value} for a new teacher, {field: [old, new]} for a change).
+        actor, batch_id = audit.current(self.session)
+        if new:
+            ids = bulk.fetch(("id",), "national_id", columns["national_id"])
+            plain = audit.plain
+            created = []
+            for row in new:
+                values = {"id": ids[row.key]["id"], "national_id": row.key}
+                for name in FIELDS:
+                    value = row.values.get(name)
+                    if value is not None:
+                        values[name] = plain(value)
+                values["is_active"] = True
+                created.append(values)
+            record_ids = [values["id"] for values in created]
+            audit.log_bulk(
+                self.session,
+                "teacher",
+                "create",
+                record_ids,
+                created,
+                actor=actor,
+                batch_id=batch_id,
+            )
+        if changed:
+            updates = [row for row in rows if row.outcome != NEW]
+            audit.log_bulk(
+                self.session,
+                "teacher",
+                "update",
+                [row.record_id for row in updates],
+                [
+                    {
+                        name: [audit.plain(before), audit.plain(after)]
+                        for name, (before, after) in row.changes.items()
+                    }
+                    for row in updates
+                ],
+                actor=actor,
+                batch_id=batch_id,
+            )
