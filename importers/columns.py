@@ -1,26 +1,28 @@
-"""Columns (a field with its Thai and English headers) and finding the table in a file."""
+"""Columns (a field with its Thai and English headers) and finding the table in a file.
+
+Headers are matched by importers/headers.py; `header_key` is re-exported here for callers.
+"""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from importers import cells
 from importers.cells import Parser, text
+from importers.headers import (
+    INSTRUCTIONS_SHEET_MESSAGE,
+    header_key,
+    looks_like_instructions,
+    map_headers,
+)
 from importers.reading import ReadError, Sheet, cell_text, is_blank_cell, is_empty_row
 from thai.text import normalize_text
 
 # How far down a sheet the header row may sit (title rows above it).
 HEADER_SEARCH_ROWS = 30
 TOTAL_WORDS = ("รวม", "total", "ยอดรวม", "รวมทั้งสิ้น")
-
-
-def header_key(value: Any) -> str:
-    """Compare headers ignoring case, spaces, punctuation and a trailing '*'."""
-    cleaned = normalize_text(cell_text(value)).lower()
-    return "".join(ch for ch in cleaned if unicodedata.category(ch)[0] in "LNM")
 
 
 @dataclass(frozen=True)
@@ -83,35 +85,36 @@ def person_name_columns(prefix: str, first: str, last: str) -> tuple[Column, ...
 
 
 def score_row(row: Sequence[Any], columns: Sequence[Column]) -> int:
-    keys = {header_key(cell) for cell in row if cell_text(cell).strip()}
-    return sum(1 for column in columns if column.keys() & keys)
+    """How many columns a row's cells name, matched as headers (hints cut off)."""
+    return len(map_headers([cell_text(cell) for cell in row], columns).positions)
 
 
 def find_table(sheets: Sequence[Sheet], columns: Sequence[Column]) -> Table:
-    """Find the sheet and row whose cells name the most columns; read the rows below it."""
+    """Find the sheet and row whose cells name the most columns; read the rows below it.
+
+    A template's instructions sheet (คำอธิบาย) names every column in its rows, so it is
+    never taken for the data; a file holding only that sheet is told so.
+    """
     best: tuple[int, Sheet, int] | None = None
+    instructions = False
     for sheet in sheets:
+        if looks_like_instructions(sheet.rows):
+            instructions = True
+            continue
         for index, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
             score = score_row(row, columns)
             if score and (best is None or score > best[0]):
                 best = (score, sheet, index)
     if best is None or best[0] < min(2, len(columns)):
+        if instructions:
+            raise ReadError(INSTRUCTIONS_SHEET_MESSAGE)
         expected = ", ".join(column.title for column in columns[:6])
         raise ReadError(f"ไม่พบแถวหัวตารางในไฟล์ (ควรมีหัวคอลัมน์ เช่น {expected})")
     _score, sheet, index = best
-    header_cells = [normalize_text(cell_text(cell)) for cell in sheet.rows[index]]
-    positions: dict[str, int] = {}
-    unknown: list[str] = []
-    for position, header in enumerate(header_cells):
-        if not header:
-            continue
-        key = header_key(header)
-        column = next((c for c in columns if key in c.keys()), None)
-        if column is None:
-            unknown.append(header)
-        elif column.name not in positions:
-            positions[column.name] = position
-    table = Table(sheet.name, index + 1, header_cells, positions, unknown=unknown)
+    row = sheet.rows[index]
+    header_cells = [normalize_text(cell_text(cell)) for cell in row]
+    mapped = map_headers([cell_text(cell) for cell in row], columns)
+    table = Table(sheet.name, index + 1, header_cells, mapped.positions, unknown=mapped.unknown)
     table.rows = data_rows(sheet.rows, index + 1)
     return table
 

@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from importers.columns import Column, Table
+from importers.headers import missing_columns_message
 from importers.parallel import can_split, parse_in_halves
 from importers.reading import ReadError
 
@@ -215,11 +216,8 @@ class Importer:
         for alternatives in self.required_columns:
             if any(set(group) <= present for group in alternatives):
                 continue
-            wanted = " หรือ ".join(
-                " + ".join(f'"{self.column(name).title}"' for name in group)
-                for group in alternatives
-            )
-            raise ReadError(f"ไฟล์ไม่มีคอลัมน์ {wanted} ซึ่งจำเป็นต้องมี")
+            groups = [[self.column(name) for name in group] for group in alternatives]
+            raise ReadError(missing_columns_message(groups, table.headers, present))
         if not table.rows:
             raise ReadError("ไฟล์มีแต่หัวตาราง ไม่มีข้อมูลให้นำเข้า")
 
