@@ -98,7 +98,7 @@ def record_changes(session: Session, flush_context: Any) -> None:
     for action, objects in (
         ("create", session.new),
         ("update", session.dirty),
-        ("delete", session.deleted),
+        ("delete", deleted_in(session, flush_context)),
     ):
         for obj in objects:
             if isinstance(obj, AuditLog) or not hasattr(obj, "__table__"):
@@ -115,6 +115,22 @@ def record_changes(session: Session, flush_context: Any) -> None:
     if rows:
         tables, actions, record_ids, changes, batches = zip(*rows, strict=True)
         write_rows(session, tables, actions, record_ids, changes, who, batches)
+
+
+def deleted_in(session: Session, flush_context: Any) -> list[Any]:
+    """The records this flush deleted, orphans of a delete-orphan relationship included.
+
+    session.deleted holds only what was deleted by name; an MOU party dropped from its
+    MOU's list is found to be an orphan during the flush, and is known only to the flush.
+    """
+    deleted = list(session.deleted)
+    seen = {id(obj) for obj in deleted}
+    for state, (is_delete, list_only) in getattr(flush_context, "states", {}).items():
+        obj = state.obj()
+        if is_delete and not list_only and obj is not None and id(obj) not in seen:
+            deleted.append(obj)
+            seen.add(id(obj))
+    return deleted
 
 
 def log_bulk(
