@@ -3,24 +3,38 @@
 Exit codes are the contract monitoring relies on: 0 the file was written (with --dry-run: would
 be), 1 rows were rejected and nothing was written, 2 the file cannot be read at all or the
 command was used wrongly.
+
+Every run is kept in the import history as a batch, like an upload in the admin. A write's
+batch row goes into the same transaction as the import's rows (begin_batch before the
+import, the importer's commit keeps both, its rollback neither), so the history never
+claims a write that did not happen; a run that writes nothing records its batch afterwards.
+`import-undo` takes a written batch back.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import hashlib
 import json
 import sys
-from pathlib import Path
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import inspect
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
 
+import audit
 from importers import KINDS, ImportResult, Limits, ReadError, import_file
 from importers.reading import check_size
 from importers.results import NEW, REJECTED, UNCHANGED, UPDATED
-from models import db
+from importers.service import display_name, stored_name, update_batch
+from importers.undo import UndoResult, UnknownBatch, table_label, undo_batch
+from models import ImportBatch, ImportStatus, User, db
 
 WRITTEN, REJECTED_EXIT, UNREADABLE = 0, 1, 2
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -36,6 +50,9 @@ OUTCOME_LABELS = (
 )
 EXTRA_LABELS = {"late": "ส่งหลังกำหนด"}
 STAGE_LABELS = {"read": "อ่านไฟล์", "parse": "ตรวจข้อมูล", "write": "บันทึก"}
+# Who the history and the change log name for a command run without --user.
+CLI_USER = "cli"
+UNDONE, UNDO_REFUSED, UNKNOWN_BATCH = 0, 1, 2
 
 
 class ImportCommand(click.Command):
@@ -62,6 +79,12 @@ class ImportCommand(click.Command):
     help="The placement round (BE fiscal year, e.g. 2568); placements only.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
+@click.option(
+    "--user",
+    "user",
+    metavar="EMAIL",
+    help="The user the import history and the change log name (default: cli).",
+)
 @with_appcontext
 def import_command(
     kind: str,
@@ -70,6 +93,7 @@ def import_command(
     skip_invalid: bool,
     fiscal_year: int | None,
     as_json: bool,
+    user: str | None,
 ) -> None:
     """Import a spreadsheet FILE (.xlsx .xls .ods .csv) as KIND.
 
@@ -90,37 +114,235 @@ def import_command(
     options: dict[str, Any] = {"round": fiscal_year} if fiscal_year is not None else {}
     ensure_schema()
 
+    user_email = resolve_user(user)
+
     limits = Limits(max_bytes=current_app.config.get("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    folder = Path(current_app.config["IMPORT_FOLDER"])
     progress = TerminalProgress(enabled=not as_json and is_terminal())
     name = str(file)
+    described = dict(
+        kind=kind,
+        filename=name,
+        user_email=user_email,
+        options=options,
+        skip_invalid=skip_invalid,
+    )
+    content: bytes | None = None
+    begun: tuple[int, str] | None = None  # the write's batch (id, stored path), until committed
     try:
         progress("read", 0, 1)
         content = read_file(file, limits)
-        result = import_file(
-            kind,
-            content,
-            name,
-            db.session,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            limits=limits,
-            progress=progress,
-            **options,
-        )
+        if not dry_run:
+            # In the import's own transaction: committed with its rows, or not at all.
+            written = begin_batch(db.session, folder, content=content, **described)
+            begun = (written.id, written.stored_path)
+        with audit.acting(db.session, user_email, begun[0] if begun else None):
+            result = import_file(
+                kind,
+                content,
+                name,
+                db.session,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                limits=limits,
+                progress=progress,
+                **options,
+            )
     except ReadError as error:
+        db.session.rollback()
         progress.clear()
+        batch_id = None
+        if content is not None:
+            batch_id = record_batch(
+                folder, content, ImportStatus.UNREADABLE, begun, message=str(error), **described
+            )
         if as_json:
             echo_json({"kind": kind, "file": name, "error": str(error), "written": False})
         else:
             click.echo(f"นำเข้าไฟล์ {name} ไม่ได้: {error}")
+            if batch_id is not None:
+                click.echo(batch_line(batch_id))
             click.echo("ไม่ได้บันทึกข้อมูลใดๆ")
         sys.exit(UNREADABLE)
+    except BaseException:
+        db.session.rollback()
+        if content is not None:
+            # Keep the failure in the history if the database still lets us.
+            with contextlib.suppress(Exception):
+                record_batch(folder, content, ImportStatus.FAILED, begun, **described)
+        raise
     progress.clear()
+    if begun is not None and result.written:
+        batch_id = begun[0]
+        update_batch(db.engine, batch_id, **outcome_values(result))
+    else:
+        if dry_run:
+            status = ImportStatus.PREVIEWED if result.written else ImportStatus.REJECTED
+        else:
+            status = ImportStatus.REJECTED
+        values = outcome_values(result)
+        batch_id = record_batch(folder, content, status, begun, **described, **values)
     if as_json:
         echo_json(result.as_dict())
     else:
-        click.echo(summary(result))
+        click.echo(summary(result, batch_id))
     sys.exit(WRITTEN if result.written else REJECTED_EXIT)
+
+
+def resolve_user(email: str | None) -> str:
+    """The e-mail of the named user (as stored), or "cli"; a usage error if there is none."""
+    if email is None:
+        return CLI_USER
+    found = db.session.scalar(
+        select(User.email).where(func.lower(User.email) == email.strip().lower())
+    )
+    db.session.rollback()
+    if found is None:
+        raise click.BadParameter(
+            f'ไม่พบผู้ใช้งานที่มีอีเมล "{email}" ในระบบ '
+            "(ระบุอีเมลของผู้ใช้งานที่มีอยู่ หรือไม่ระบุ --user เพื่อบันทึกในนาม cli)",
+            param_hint="--user",
+        )
+    return found
+
+
+def begin_batch(
+    session: Session,
+    folder: Path,
+    *,
+    kind: str,
+    filename: str,
+    content: bytes,
+    user_email: str | None,
+    options: Mapping[str, Any] | None = None,
+    skip_invalid: bool = False,
+    status: ImportStatus = ImportStatus.WRITTEN,
+    **values: Any,
+) -> ImportBatch:
+    """Add the run's batch to the session's transaction (flushed, not committed); keep the file.
+
+    A write's batch is added as written before the import: the import's commit keeps both
+    and its rollback neither, so a batch said written always has its rows (and a killed
+    run leaves no trace in the database). The counts follow the commit (outcome_values).
+    """
+    name = display_name(filename)
+    batch = ImportBatch(
+        kind=kind,
+        filename=name,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        stored_path="",
+        user_email=user_email,
+        options=dict(options) if options else None,
+        skip_invalid=skip_invalid,
+        status=status.value,
+        stage="done",
+        progress=100,
+        **values,
+    )
+    session.add(batch)
+    session.flush()
+    relative = PurePosixPath(str(batch.id)) / stored_name(name)
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    batch.stored_path = relative.as_posix()
+    session.flush()
+    return batch
+
+
+def record_batch(
+    folder: Path,
+    content: bytes,
+    status: ImportStatus,
+    begun: tuple[int, str] | None,
+    **values: Any,
+) -> int:
+    """Record a run that wrote nothing as a batch of its own transaction; return its id.
+
+    begun is the rolled-back batch of a write (id, stored path), whose file is let go.
+    """
+    session = db.session
+    session.rollback()
+    if begun is not None:
+        # Its id may have been taken since by another upload, with a file of its own.
+        taken = session.scalar(select(ImportBatch.id).where(ImportBatch.id == begun[0]))
+        if taken is None:
+            (folder / begun[1]).unlink(missing_ok=True)
+    # A previewed run may still be confirmed in the admin: it is not finished.
+    values["finished_at"] = None if status == ImportStatus.PREVIEWED else dt.datetime.now()
+    batch = begin_batch(session, folder, content=content, status=status, **values)
+    session.commit()
+    return batch.id
+
+
+def outcome_values(result: ImportResult) -> dict[str, Any]:
+    counts = result.counts
+    return {
+        "rows": len(result.rows),
+        "created": counts[NEW],
+        "updated": counts[UPDATED],
+        "unchanged": counts[UNCHANGED],
+        "rejected": counts[REJECTED],
+        "finished_at": dt.datetime.now(),
+    }
+
+
+def batch_line(batch_id: int) -> str:
+    return f"ประวัติการนำเข้า: รายการเลขที่ {batch_id}"
+
+
+@click.command("import-undo")
+@click.argument("batch_id", metavar="BATCH_ID", type=int)
+@click.option("--dry-run", is_flag=True, help="Check what would be undone; change nothing.")
+@click.option(
+    "--user",
+    "user",
+    metavar="EMAIL",
+    help="The user the import history and the change log name (default: cli).",
+)
+@with_appcontext
+def undo_command(batch_id: int, dry_run: bool, user: str | None) -> None:
+    """Undo the written import BATCH_ID: remove what it added, restore what it changed.
+
+    Exit 0 when undone (with --dry-run: it could be), 1 when refused (the reasons are
+    printed; nothing is changed), 2 for an unknown batch or wrong usage.
+    """
+    ensure_schema()
+    actor = resolve_user(user)
+    try:
+        result = undo_batch(db.session, batch_id, actor, dry_run=dry_run)
+    except UnknownBatch:
+        click.echo(f"ไม่พบการนำเข้าเลขที่ {batch_id} ในประวัติการนำเข้า")
+        sys.exit(UNKNOWN_BATCH)
+    click.echo(undo_summary(result))
+    sys.exit(UNDONE if result.done else UNDO_REFUSED)
+
+
+def undo_summary(result: UndoResult) -> str:
+    """Say in Thai what the undo did (or would do), or why it was refused."""
+    batch = db.session.get(ImportBatch, result.batch_id)
+    label = KINDS[batch.kind].label if batch and batch.kind in KINDS else ""
+    name = f" (ข้อมูล{label} จากไฟล์ {batch.filename})" if batch else ""
+    lines = [f"ย้อนการนำเข้าเลขที่ {result.batch_id}{name}"]
+    if result.refused:
+        lines.append("ย้อนไม่ได้ ไม่ได้เปลี่ยนแปลงข้อมูลใดๆ เพราะ:")
+        lines += [f"  - {reason}" for reason in result.reasons]
+        return "\n".join(lines)
+    for table, text, removed, restored, recreated in result.tables():
+        parts = [
+            f"{verb} {number:,} รายการ"
+            for verb, number in (("ลบ", removed), ("คืนค่าเดิม", restored), ("เพิ่มคืน", recreated))
+            if number
+        ]
+        lines.append(f"  {text or table_label(table)}: {', '.join(parts)}")
+    if not result.tables():
+        lines.append("  ไม่มีข้อมูลที่ต้องย้อน")
+    if result.dry_run:
+        lines.append("ทดลองย้อน (--dry-run): ย้อนได้ แต่ยังไม่ได้เปลี่ยนแปลงข้อมูลใดๆ")
+    else:
+        lines.append(f"ย้อนการนำเข้าเรียบร้อย บันทึกไว้ในประวัติการนำเข้า รายการเลขที่ {result.undo_batch_id}")
+    return "\n".join(lines)
 
 
 def ensure_schema() -> None:
@@ -184,7 +406,7 @@ class TerminalProgress:
             self.shown = 0
 
 
-def summary(result: ImportResult) -> str:
+def summary(result: ImportResult, batch_id: int | None = None) -> str:
     """Say in Thai what became of each row, each problem, and whether anything was written."""
     importer = KINDS[result.kind]
     counts = result.counts
@@ -202,6 +424,8 @@ def summary(result: ImportResult) -> str:
         ]
         if len(problems) > MAX_PROBLEMS:
             lines.append(f"  …และอีก {len(problems) - MAX_PROBLEMS:,} รายการ")
+    if batch_id is not None:
+        lines.append(batch_line(batch_id))
     lines.append(outcome_line(result))
     return "\n".join(lines)
 

@@ -33,6 +33,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, scoped_session
 from werkzeug.utils import secure_filename
 
+import audit
 from importers import KINDS, ImportResult, Limits, ReadError, import_file
 from importers.columns import Column
 from importers.errorfile import write_error_copy
@@ -369,17 +370,19 @@ def run(
         content = read_stored(settings, batch)
         # Start the import on a clean session: the importer commits or rolls back all of it.
         session.commit()
-        result = import_file(
-            kind,
-            content,
-            filename,
-            session,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            limits=settings.limits,
-            progress=report,
-            **options,
-        )
+        # Every change is logged as the uploader's, as part of this batch (not as "cli").
+        with audit.acting(session, batch.user_email, batch_id):
+            result = import_file(
+                kind,
+                content,
+                filename,
+                session,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                limits=settings.limits,
+                progress=report,
+                **options,
+            )
         report.set("save", BANDS["save"][0], force=True)
         document = result_document(session, result)
         save_result(settings, batch_id, document)

@@ -404,3 +404,133 @@ def test_plain_day_month_year_reads_as_the_general_rules_do(day: int, month: int
     except ValueError as error:
         got = str(error)
     assert got == expected
+
+
+# --- date cells holding the BE year -----------------------------------------------------
+# A spreadsheet program in a Thai locale saves a typed "24/01/2528" as a real date cell of
+# year 2528; calamine hands it over as a date object, fastexcel (cells read as text) as ISO
+# text. Either way the year is the BE year the sender typed.
+
+BE_CELL_DATES = st.dates(min_value=date(1857, 1, 1), max_value=date(2200, 12, 31))
+
+
+def be_cell(d: date) -> date:
+    """The date cell a Thai-locale spreadsheet makes of d typed with its BE year."""
+    return date(d.year + 543, d.month, d.day)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        date(2528, 1, 24),
+        datetime(2528, 1, 24),
+        datetime(2528, 1, 24, 0, 0, 0),
+        "2528-01-24",
+        "2528-01-24 00:00:00",
+        "2528-01-24T00:00:00",
+        "2528-01-24 00:00:00.000",
+        (date(2528, 1, 24) - date(1899, 12, 30)).days,  # the cell's serial, as a number
+        float((date(2528, 1, 24) - date(1899, 12, 30)).days),
+    ],
+)
+def test_a_date_cell_of_a_be_year_is_read_as_be(value: object) -> None:
+    assert parse_date(value) == date(1985, 1, 24)
+    assert parse_datetime(value) == datetime(1985, 1, 24)
+
+
+@pytest.mark.parametrize(
+    "value", [date(1985, 1, 24), datetime(1985, 1, 24), "1985-01-24", "1985-01-24 00:00:00"]
+)
+def test_a_date_cell_of_a_ce_year_stays_ce(value: object) -> None:
+    assert parse_date(value) == date(1985, 1, 24)
+
+
+def test_a_be_date_cell_keeps_its_time_and_time_zone() -> None:
+    assert parse_datetime(datetime(2568, 2, 27, 16, 45, 12)) == datetime(2025, 2, 27, 16, 45, 12)
+    assert parse_datetime("2568-02-27 16:45:12") == datetime(2025, 2, 27, 16, 45, 12)
+    aware = datetime(2568, 1, 24, 20, 0, tzinfo=UTC)
+    assert parse_datetime(aware) == datetime(2025, 1, 24, 20, 0, tzinfo=UTC)
+    assert parse_date(aware) == date(2025, 1, 25)  # the Bangkok day, as for CE moments
+
+
+def test_the_be_threshold_for_date_cells() -> None:
+    assert parse_date(date(2400, 1, 1)) == date(1857, 1, 1)
+    assert parse_date(date(2200, 12, 31)) == date(2200, 12, 31)
+    assert parse_date(date(1800, 1, 1)) == date(1800, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [date(2399, 12, 31), date(2201, 1, 1), date(1799, 12, 31), date(9999, 12, 31), date(1, 1, 1)],
+)
+def test_a_date_cell_outside_both_ranges_is_rejected_in_thai(value: date) -> None:
+    with pytest.raises(ValueError) as exc:
+        parse_date(value)
+    assert_thai_error(exc)
+    assert f"/{value.year}" in str(exc.value)  # names the cell as the sender sees it
+
+
+def test_the_be_leap_day_of_a_non_leap_ce_year_is_an_error() -> None:
+    # 2568 is a Gregorian leap year, so the cell can hold 29 Feb 2568; CE 2025 has no 29 Feb.
+    for value in (date(2568, 2, 29), datetime(2568, 2, 29, 8, 0)):
+        with pytest.raises(ValueError) as exc:
+            parse_date(value)
+        assert_thai_error(exc)
+        assert "29/02/2568" in str(exc.value)
+        assert "ไม่มีอยู่จริง" in str(exc.value)
+    with pytest.raises(ValueError, match='^วันที่ "29/02/2568" ไม่มีอยู่จริง: ปี พ.ศ. 2568'):
+        parse_datetime(date(2568, 2, 29))
+    for text in ("2568-02-29", "2568-02-29 00:00:00"):
+        with pytest.raises(ValueError, match="ไม่มีอยู่จริง"):
+            parse_date(text)
+    serial = (date(2568, 2, 28) - date(1899, 12, 30)).days + 1
+    with pytest.raises(ValueError, match="ไม่มีอยู่จริง"):
+        parse_date(serial)
+    # 2567 BE is 2024 CE, a leap year, though 2567 is not; the cell cannot hold 29/02/2567.
+    assert parse_date("2567-02-29") == date(2024, 2, 29)
+
+
+def test_no_be_leap_day_cell_exists_in_ce() -> None:
+    # 543 is odd, so a BE year and its CE year are never both leap years: every 29 Feb
+    # date cell holding a BE year is a date that does not exist.
+    for year in filter(_is_leap, range(2400, 2744)):
+        with pytest.raises(ValueError, match="ไม่มีอยู่จริง"):
+            parse_date(date(year, 2, 29))
+        assert parse_date(date(year, 2, 28)) == date(year - 543, 2, 28)
+
+
+@FAST
+@given(BE_CELL_DATES)
+def test_a_be_date_cell_reads_back_as_the_date_typed(d: date) -> None:
+    if d.month == 2 and d.day == 29 and not _is_leap(d.year + 543):
+        return  # no such cell can exist
+    cell = be_cell(d)
+    assert parse_date(cell) == d
+    assert parse_date(datetime.combine(cell, datetime.min.time())) == d
+    assert parse_date(cell.isoformat()) == d
+    assert parse_date(f"{cell.isoformat()} 00:00:00") == d
+    assert parse_date((cell - date(1899, 12, 30)).days) == d
+
+
+@FAST
+@given(st.dates(min_value=date(1800, 1, 1), max_value=date(2200, 12, 31)))
+def test_a_ce_date_cell_reads_back_unchanged(d: date) -> None:
+    assert parse_date(d) == d
+    assert parse_datetime(datetime.combine(d, datetime.min.time())).date() == d
+    assert parse_date(f"{d.isoformat()} 00:00:00") == d
+
+
+@FAST
+@given(st.dates(min_value=date(2400, 1, 1), max_value=date(2743, 12, 31)))
+def test_every_cell_year_from_2400_parses_or_fails_in_thai(cell: date) -> None:
+    try:
+        d = parse_date(cell)
+    except ValueError as error:
+        assert (cell.month, cell.day) == (2, 29), cell  # only the leap day can fail
+        assert "ไม่มีอยู่จริง" in str(error)
+    else:
+        assert (d.year, d.month, d.day) == (cell.year - 543, cell.month, cell.day)
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

@@ -9,7 +9,7 @@ import math
 import numbers
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Literal, TypeGuard
+from typing import Literal, TypeGuard, TypeVar
 
 from thai.digits import to_arabic_digits, to_thai_digits
 from thai.text import is_blank, normalize_text
@@ -113,6 +113,7 @@ _EXCEL_SERIAL_TEXT = re.compile(r"^\d{5}(?:\.\d+)?$")
 _YEAR_TEXT = re.compile(r"^[^\d]*?\s*(?:(พ|ค)\s*\.?\s*ศ\s*\.?)?\s*(\d+)$")
 
 Style = Literal["short", "long", "numeric"]
+_D = TypeVar("_D", date, datetime)
 
 
 def be_year(ce_year: int) -> int:
@@ -228,9 +229,48 @@ def _from_excel_serial(serial: float, raw: object) -> datetime:
     # Excel keeps times as fractions of a day; round to the second to undo float noise.
     seconds = round((serial - math.floor(serial)) * 86400)
     moment = _EXCEL_EPOCH + timedelta(days=days, seconds=seconds)
+    if moment.year >= BE_THRESHOLD:
+        # A date typed in a Thai locale ("24/01/2528") saved as a date cell of year 2528.
+        return _from_be_cell(moment, raw)
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
         raise ValueError(f"ตัวเลข {_quote(raw)} ไม่ใช่วันที่ {_EXAMPLE}")
     return moment
+
+
+def _from_date_cell(value: date) -> date:
+    """Read a date cell: a year from 2400 on is the BE year the sender typed, else CE.
+
+    A spreadsheet program in a Thai locale keeps "24/01/2528" as a date of year 2528 (CE
+    2528 to the file); the sender meant 24 Jan 1985. Month, day and time are kept.
+    """
+    if value.year >= BE_THRESHOLD:
+        return _from_be_cell(value, value)
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"ปี {value.year} ในวันที่ {_quote(_cell_text(value))} ไม่ถูกต้อง")
+    return value
+
+
+def _from_be_cell(value: _D, raw: object) -> _D:
+    """Move a date whose year is the BE year back by 543 years, or say why it cannot be."""
+    shown = _quote(_cell_text(value) if isinstance(raw, date) else raw)
+    year = value.year - BE_OFFSET
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"ปี พ.ศ. {value.year} ในวันที่ {shown} ไม่ถูกต้อง")
+    try:
+        return value.replace(year=year)
+    except ValueError:  # 29 Feb of a BE year whose CE year is not a leap year
+        raise ValueError(
+            f"วันที่ {shown} ไม่มีอยู่จริง: ปี พ.ศ. {value.year} (ค.ศ. {year}) "
+            f"ไม่มีวันที่ {value.day} {MONTHS_FULL[value.month]}"
+        ) from None
+
+
+def _cell_text(value: date) -> str:
+    """Show a date cell as a Thai user sees it: day/month/year as stored, time if any."""
+    text = f"{value.day:02d}/{value.month:02d}/{value.year}"
+    if isinstance(value, datetime) and (value.hour, value.minute, value.second) != (0, 0, 0):
+        text += f" {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+    return text
 
 
 def _is_number(value: object) -> TypeGuard[numbers.Real]:
@@ -243,7 +283,7 @@ def _parse_any(value: object) -> datetime | date | tuple[date, time | None]:
     if is_blank(value):
         raise ValueError("ไม่ได้ระบุวันที่")
     if isinstance(value, date):  # datetime too; pandas Timestamp is a datetime
-        return value
+        return _from_date_cell(value)
     if _is_number(value):
         return _from_excel_serial(float(value), value)
     if type(value).__name__ == "datetime64":  # numpy; its str() is ISO 8601
