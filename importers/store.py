@@ -9,7 +9,7 @@ statement over all rows.
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from json.encoder import encode_basestring
 from typing import Any
@@ -24,6 +24,9 @@ from sqlalchemy.orm import Session
 import audit
 
 CHUNK = 5000
+# Text JSON must escape: a quote, a backslash, a control character.
+LARGEST = 2**63 - 1
+NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 # Scan the whole table when the keys asked for are at least 1/SCAN_SHARE of its rows.
 SCAN_SHARE = 2
 
@@ -153,21 +156,46 @@ def convert_each(convert: Any, values: list[Any]) -> list[Any]:
 
 
 def json_fragments(name: str, values: Sequence[Any]) -> pa.Array:
-    """'"name":value' for each row (null where the value is None), each distinct value once."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    """'"name":value' for each row (null where the value is None), as json.dumps writes it.
+
+    A column of text, whole numbers, flags or dates is turned into JSON by Arrow kernels
+    over the whole column; text holding a quote, a backslash or a control character, and
+    columns of other or mixed types, are encoded value by value.
+    """
     key = encode_basestring(name) + ":"
-    texts = [
-        key + (encode_basestring(v) if type(v) is str else json.dumps(audit.plain(v), default=str))
-        for v in uniques
-    ]
-    return pa.array(texts, pa.string()).take(pa.array(codes, mask=codes < 0))
+    kinds = set(map(type, values)) - {type(None)}
+    if not kinds:
+        return pa.nulls(len(values), pa.string())
+    kind = kinds.pop() if len(kinds) == 1 else None
+    if kind is str:
+        array = pa.array(values, pa.string())
+        if not pc.any(pc.match_substring_regex(array, NEEDS_ESCAPE)).as_py():
+            return pc.binary_join_element_wise(key + '"', array, '"', "")
+    elif kind is bool:
+        return pc.binary_join_element_wise(key, pc.if_else(pa.array(values), "true", "false"), "")
+    elif kind is int and all(-LARGEST <= value <= LARGEST for value in values if value is not None):
+        return pc.binary_join_element_wise(key, pa.array(values, pa.int64()).cast(pa.string()), "")
+    elif kind is dt.date:
+        text = pa.array(values, pa.date32()).cast(pa.string())
+        return pc.binary_join_element_wise(key + '"', text, '"', "")
+    # Mixed or unusual values, one by one (a memo would take 0, False and 0.0 for one value).
+    plain, encode = audit.plain, audit.encode_json
+    return pa.array([None if v is None else key + encode(plain(v)) for v in values], pa.string())
 
 
 def json_objects(columns: dict[str, Sequence[Any]]) -> list[str]:
     """One JSON object per row of the columns, leaving out the None values: the change log's
-    {field: value} of created records, built a column at a time."""
-    fragments = [json_fragments(name, values) for name, values in columns.items()]
-    joined = pc.binary_join_element_wise(*fragments, ",", null_handling="skip")
+    {field: value} of created records, built a column at a time.
+
+    Each present value becomes ',"field":value' and a missing one "", so plain
+    concatenation joins them (join's null skipping drops rows whose inputs are all null in
+    pyarrow 26); the leading comma is cut off.
+    """
+    pieces = [
+        pc.fill_null(pc.binary_join_element_wise(",", json_fragments(name, values), ""), "")
+        for name, values in columns.items()
+    ]
+    joined = pc.utf8_slice_codeunits(pc.binary_join_element_wise(*pieces, ""), 1)
     return pc.binary_join_element_wise("{", joined, "}", "").to_pylist()
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from importers import cells
+from importers import cells, plausible
 from importers.columns import Column, person_name_columns
 from importers.importer import COLLEGE_MISSING, Importer
 from importers.lookups import AgencyIndex
@@ -71,6 +71,7 @@ class TeacherImporter(Importer):
             cells.date,
             help="วัน/เดือน/ปี พ.ศ. เช่น 24/01/2528 หรือ 24 ม.ค. 28",
             example="24/01/2528",
+            check=lambda raw, value, importer: plausible.birth_date(raw, value, importer.today),
         ),
         Column("email", ("อีเมล", "e-mail", "email"), cells.email, example="sanon@example.ac.th"),
         Column("phone", ("โทรศัพท์", "เบอร์โทร", "phone"), cells.phone, example="081-234-5678"),
