@@ -33,6 +33,9 @@ KINDS: dict[str, type[Importer]] = {
     for importer in (
         AgencyImporter,
         TeacherImporter,
+        *(getattr(__import__(f"importers.{m}", fromlist=[c]), c) for m, c in (("standards", "StandardImporter"), ("scholarships", "ScholarshipImporter"))),  # noqa: E501 - temporary registration (standards/scholarships helper)
+        __import__("importers.placements", fromlist=["_"]).PlacementImporter,
+        *(getattr(__import__(f"importers.{m}", fromlist=[c]), c) for m, c in (("mous", "MouImporter"), ("curricula", "CurriculumImporter"), ("alignment", "AlignmentImporter"))),  # noqa: E501 - temporary registration (mous/curricula/alignment helper)
     )
 }
 

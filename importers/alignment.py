@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
 from importers import cells
 from importers.cells import key_text
 from importers.columns import Column
-from importers.core import NEW, Importer, Row
+from importers.importer import Importer, distinct_map
+from importers.results import NEW, UPDATED, RowTable, objects
+from importers.store import CHUNK
 from models import CompetencyUnit, Coverage, Curriculum, CurriculumUnit
 
 COVERAGE_LABELS = {
@@ -73,61 +76,78 @@ class AlignmentImporter(Importer):
     required_columns = ((("curriculum_code",),), (("unit_code",),), (("coverage",),))
     instructions = "หลักสูตรและหน่วยสมรรถนะต้องมีในระบบก่อน (นำเข้าหลักสูตรและมาตรฐานอาชีพก่อน)"
 
-    def prepare(self, rows: list[Row]) -> None:
-        self.curricula = CodeIndex(self.session.execute(select(Curriculum.code, Curriculum.id)))
-        self.units = CodeIndex(self.session.execute(select(CompetencyUnit.code, CompetencyUnit.id)))
-        super().prepare(rows)
-
-    def prepare_row(self, row: Row) -> None:
-        values = row.values
-        self.require(row, "curriculum_code", "unit_code", "coverage")
-        curriculum, unit = values.get("curriculum_code"), values.get("unit_code")
-        curriculum_id = unit_id = None
-        if curriculum is not None:
-            curriculum_id = self.curricula.find(curriculum)
-            if curriculum_id is None:
-                self.problem(
-                    row,
-                    "curriculum_code",
-                    f'ไม่พบหลักสูตรรหัส "{curriculum}" ในระบบ (นำเข้าหลักสูตรก่อนการเทียบเคียง)',
-                )
-        if unit is not None:
-            unit_id = self.units.find(unit)
-            if unit_id is None:
-                self.problem(
-                    row,
-                    "unit_code",
-                    f'ไม่พบหน่วยสมรรถนะรหัส "{unit}" ในระบบ (นำเข้ามาตรฐานอาชีพก่อนการเทียบเคียง)',
-                )
-        if curriculum_id is not None and unit_id is not None:
-            row.key = (curriculum_id, unit_id)
-
-    def compare(self, rows: list[Row]) -> None:
-        curriculum_ids = {row.key[0] for row in rows}
-        existing = {
-            (link.curriculum_id, link.unit_id): link
-            for link in self.session.scalars(
-                select(CurriculumUnit).where(CurriculumUnit.curriculum_id.in_(curriculum_ids))
+    def prepare(self, rows: RowTable) -> None:
+        curricula = CodeIndex(self.session.execute(select(Curriculum.code, Curriculum.id)))
+        units = CodeIndex(self.session.execute(select(CompetencyUnit.code, CompetencyUnit.id)))
+        self.require(rows, "curriculum_code", "unit_code", "coverage")
+        # The codes stay in the row's values (the preview shows them); each distinct code
+        # is looked up once.
+        codes, unit_codes = rows.get("curriculum_code"), rows.get("unit_code")
+        curriculum_ids = distinct_map(codes, curricula.find)
+        unit_ids = distinct_map(unit_codes, units.find)
+        for position in np.flatnonzero(np.not_equal(codes, None) & np.equal(curriculum_ids, None)):
+            self.problem(
+                rows,
+                position,
+                "curriculum_code",
+                f'ไม่พบหลักสูตรรหัส "{codes[position]}" ในระบบ (นำเข้าหลักสูตรก่อนการเทียบเคียง)',
             )
-        }
-        for row in rows:
-            link = existing.get(row.key)
-            if link is None:
-                row.outcome = NEW
-                continue
-            row.record_id = link.id
-            self.diff(row, {name: getattr(link, name) for name in FIELDS}, FIELDS)
+        for position in np.flatnonzero(np.not_equal(unit_codes, None) & np.equal(unit_ids, None)):
+            self.problem(
+                rows,
+                position,
+                "unit_code",
+                f'ไม่พบหน่วยสมรรถนะรหัส "{unit_codes[position]}" ในระบบ '
+                "(นำเข้ามาตรฐานอาชีพก่อนการเทียบเคียง)",
+            )
+        for position in np.flatnonzero(
+            np.not_equal(curriculum_ids, None) & np.not_equal(unit_ids, None)
+        ):
+            rows.key[position] = (curriculum_ids[position], unit_ids[position])
 
-    def write(self, rows: list[Row]) -> None:
-        for row in rows:
-            if row.record_id is None:
-                curriculum_id, unit_id = row.key
+    def compare(self, rows: RowTable, positions: np.ndarray) -> None:
+        # Plain columns, not ORM objects: only the links that change are loaded to be written.
+        keys = rows.key[positions]
+        curriculum_ids = sorted({key[0] for key in keys})
+        link = CurriculumUnit
+        query = select(link.curriculum_id, link.unit_id, link.id, link.coverage, link.notes)
+        found: dict[tuple[int, int], Any] = {}
+        for start in range(0, len(curriculum_ids), CHUNK):
+            chunk = query.where(link.curriculum_id.in_(curriculum_ids[start : start + CHUNK]))
+            found.update(
+                ((record.curriculum_id, record.unit_id), record)
+                for record in self.session.execute(chunk)
+            )
+        known: list[int] = []
+        stored: dict[str, list[Any]] = {name: [] for name in FIELDS}
+        for position, key in zip(positions, keys, strict=True):
+            record = found.get(key)
+            if record is None:
+                rows.outcome[position] = NEW
+                continue
+            rows.record_id[position] = record.id
+            known.append(position)
+            for name in FIELDS:
+                stored[name].append(getattr(record, name))
+        at = np.asarray(known, dtype=np.int64)
+        self.diff(rows, at, {name: objects(values) for name, values in stored.items()}, FIELDS)
+
+    def write(self, rows: RowTable, positions: np.ndarray) -> None:
+        ids = sorted(rows.record_id[positions[rows.outcome[positions] == UPDATED]])
+        stored: dict[int, CurriculumUnit] = {}
+        for start in range(0, len(ids), CHUNK):
+            query = select(CurriculumUnit).where(CurriculumUnit.id.in_(ids[start : start + CHUNK]))
+            stored.update((item.id, item) for item in self.session.scalars(query))
+        values = {name: rows.get(name) for name in FIELDS}
+        for position in positions:
+            if rows.record_id[position] is None:
+                curriculum_id, unit_id = rows.key[position]
                 link = CurriculumUnit(curriculum_id=curriculum_id, unit_id=unit_id)
                 self.session.add(link)
             else:
-                link = self.session.get_one(CurriculumUnit, row.record_id)
-            for name in FIELDS:
-                value = row.values.get(name)
+                link = stored[rows.record_id[position]]
+            for name, column in values.items():
+                value = column[position]
                 if value is not None:
                     setattr(link, name, value)
         self.session.flush()

@@ -6,12 +6,15 @@ import re
 import unicodedata
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
 from importers import cells
 from importers.columns import Column
-from importers.core import NEW, Importer, Row
+from importers.importer import Importer
 from importers.lookups import AgencyIndex
+from importers.results import NEW, UPDATED, RowTable, objects
+from importers.store import CHUNK
 from models import CreditBankLevel, Curriculum, CurriculumKind
 from thai.digits import to_arabic_digits
 from thai.text import is_blank, normalize_text
@@ -172,48 +175,62 @@ class CurriculumImporter(Importer):
     required_columns = ((("code",),), (("title",),), (("kind",),))
     instructions = "หน่วยงานเจ้าของหลักสูตรต้องมีในระบบก่อน (นำเข้าหน่วยงานก่อนหลักสูตร)"
 
-    def prepare(self, rows: list[Row]) -> None:
-        self.agencies = AgencyIndex.load(self.session)
-        super().prepare(rows)
-
-    def prepare_row(self, row: Row) -> None:
-        values = row.values
-        self.require(row, "code", "title", "kind")
-        row.key = values.get("code")
-        kind = values.pop("kind", None)
-        if kind is not None:
-            values["kind"], values["edition_year"] = kind
-        self.take_agency(
-            row,
+    def prepare(self, rows: RowTable) -> None:
+        agencies = AgencyIndex.load(self.session)
+        self.require(rows, "code", "title", "kind")
+        rows.key[:] = rows.get("code")
+        kinds = rows.drop("kind")
+        given = np.not_equal(kinds, None)
+        kind, edition = objects((), len(rows)), objects((), len(rows))
+        kind[given] = [pair[0] for pair in kinds[given]]
+        edition[given] = [pair[1] for pair in kinds[given]]
+        rows.set("kind", kind)
+        rows.set("edition_year", edition)
+        found = self.resolve(
+            rows,
             "owner",
-            "owner_id",
+            agencies.find,
             'ไม่พบหน่วยงาน "{name}" ในระบบ ใช้รหัส ชื่อย่อ หรือชื่อหน่วยงานที่มีในระบบ (นำเข้าหน่วยงานก่อน)',
         )
+        rows.set("owner_id", [None if ref is None else ref.id for ref in found])
 
-    def compare(self, rows: list[Row]) -> None:
-        existing = {
-            curriculum.code: curriculum
-            for curriculum in self.session.scalars(
-                select(Curriculum).where(Curriculum.code.in_([row.key for row in rows]))
-            )
-        }
-        for row in rows:
-            curriculum = existing.get(row.key)
-            if curriculum is None:
-                row.outcome = NEW
+    def compare(self, rows: RowTable, positions: np.ndarray) -> None:
+        # Plain columns, not ORM objects: only the records that change are loaded to be written.
+        codes = rows.key[positions].tolist()
+        found: dict[str, Any] = {}
+        query = select(Curriculum.code, Curriculum.id, *(getattr(Curriculum, f) for f in FIELDS))
+        for start in range(0, len(codes), CHUNK):
+            chunk = query.where(Curriculum.code.in_(codes[start : start + CHUNK]))
+            found.update((record.code, record) for record in self.session.execute(chunk))
+        known: list[int] = []
+        stored: dict[str, list[Any]] = {name: [] for name in FIELDS}
+        for position in positions:
+            record = found.get(rows.key[position])
+            if record is None:
+                rows.outcome[position] = NEW
                 continue
-            row.record_id = curriculum.id
-            self.diff(row, {name: getattr(curriculum, name) for name in FIELDS}, FIELDS)
+            rows.record_id[position] = record.id
+            known.append(position)
+            for name in FIELDS:
+                stored[name].append(getattr(record, name))
+        at = np.asarray(known, dtype=np.int64)
+        self.diff(rows, at, {name: objects(values) for name, values in stored.items()}, FIELDS)
 
-    def write(self, rows: list[Row]) -> None:
-        for row in rows:
-            if row.record_id is None:
-                curriculum = Curriculum(code=row.key)
+    def write(self, rows: RowTable, positions: np.ndarray) -> None:
+        ids = sorted(rows.record_id[positions[rows.outcome[positions] == UPDATED]])
+        stored: dict[int, Curriculum] = {}
+        for start in range(0, len(ids), CHUNK):
+            query = select(Curriculum).where(Curriculum.id.in_(ids[start : start + CHUNK]))
+            stored.update((item.id, item) for item in self.session.scalars(query))
+        values = {name: rows.get(name) for name in FIELDS}
+        for position in positions:
+            if rows.record_id[position] is None:
+                curriculum = Curriculum(code=rows.key[position])
                 self.session.add(curriculum)
             else:
-                curriculum = self.session.get_one(Curriculum, row.record_id)
-            for name in FIELDS:
-                value = row.values.get(name)
+                curriculum = stored[rows.record_id[position]]
+            for name, column in values.items():
+                value = column[position]
                 if value is not None:
                     setattr(curriculum, name, value)
         self.session.flush()

@@ -43,8 +43,14 @@ def comparable(value: Any) -> Any:
 
 
 def distinct_map(values: np.ndarray, function: Callable[[Any], Any]) -> np.ndarray:
-    """Apply a function to each distinct value once (None stays None); an object array."""
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    """Apply a function to each distinct value once (None stays None); an object array.
+
+    Values that cannot be told apart by hashing (lists) are mapped one by one.
+    """
+    try:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    except TypeError:
+        return objects([None if value is None else function(value) for value in values])
     mapped = objects([*(function(value) for value in uniques), None])
     return mapped[codes]
 

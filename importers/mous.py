@@ -2,22 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from importers import cells
+from importers import cells, plausible
 from importers.columns import Column
-from importers.core import NEW, UNCHANGED, UPDATED, Importer, Row
+from importers.importer import Importer, distinct_map
 from importers.lookups import AgencyIndex, AgencyRef
-from models import Mou, MouParty
+from importers.results import NEW, UPDATED, RowTable, objects
+from importers.store import CHUNK
+from models import Agency, Mou, MouParty
 from thai.dates import format_be
 
 FIELDS = ("title", "signed_on", "expires_on", "scope")
 # Parties are listed one a line, or separated by "," or ";".
 LINES = re.compile(r"[;\n]")
+
+
+def plausible_mou_date(written: str, value: dt.date | None, importer: Importer) -> str | None:
+    """วันที่ลงนาม and วันสิ้นสุด: from 1 Jan 2500 BE to 20 years after the day of the import."""
+    return plausible.mou_date(written, value, importer.today)
+
+
+@dataclass(frozen=True)
+class Parties:
+    """What one distinct parties cell names: {agency id: code} if usable, and what is wrong."""
+
+    found: dict[int, str] | None
+    messages: tuple[str, ...]
 
 
 class MouImporter(Importer):
@@ -58,6 +76,7 @@ class MouImporter(Importer):
             required=True,
             help="วัน/เดือน/ปี พ.ศ. เช่น 14/09/2565 หรือ 14 ก.ย. 2565",
             example="14/09/2565",
+            check=plausible_mou_date,
         ),
         Column(
             "expires_on",
@@ -65,6 +84,7 @@ class MouImporter(Importer):
             cells.date,
             help="เว้นว่างถ้าไม่มีวันสิ้นสุด (ถ้ามีในระบบแล้ว ช่องว่างจะคงวันที่เดิมไว้)",
             example="13/09/2570",
+            check=plausible_mou_date,
         ),
         Column(
             "scope",
@@ -81,28 +101,36 @@ class MouImporter(Importer):
     )
     instructions = "คู่ภาคีทุกหน่วยงานต้องมีในระบบก่อน (นำเข้าหน่วยงานก่อนบันทึกข้อตกลง)"
 
-    def prepare(self, rows: list[Row]) -> None:
+    def prepare(self, rows: RowTable) -> None:
         self.agencies = AgencyIndex.load(self.session)
-        super().prepare(rows)
+        self.require(rows, "ref_no", "title", "parties", "signed_on")
+        rows.key[:] = rows.get("ref_no")
+        # Each distinct parties cell is split and looked up once.
+        named = distinct_map(rows.drop("parties"), self.find_parties)
+        wanted = rows.flag("parties")
+        header = self.header("parties")
+        for position in np.flatnonzero(np.not_equal(named, None)):
+            parties = named[position]
+            for message in parties.messages:
+                rows.add_problem(position, header, message)
+            if parties.found is not None:
+                wanted[position] = parties.found
+        signed, ends = rows.get("signed_on"), rows.get("expires_on")
+        both = np.flatnonzero(np.not_equal(signed, None) & np.not_equal(ends, None))
+        for position in both[ends[both] < signed[both]]:
+            # An implausible date already says what is wrong with it.
+            if self.has_problem(rows, position, "signed_on"):
+                continue
+            if self.has_problem(rows, position, "expires_on"):
+                continue
+            self.end_before_start(rows, position, signed[position], ends[position])
 
-    def prepare_row(self, row: Row) -> None:
-        values = row.values
-        self.require(row, "ref_no", "title", "parties", "signed_on")
-        row.key = values.get("ref_no")
-        parties = values.pop("parties", None)
-        if parties is not None:
-            found = self.find_parties(row, parties)
-            if found is not None:
-                row.flags["parties"] = found
-        signed, ends = values.get("signed_on"), values.get("expires_on")
-        if signed is not None and ends is not None and ends < signed:
-            self.end_before_start(row, signed, ends)
-
-    def find_parties(self, row: Row, cell: str) -> dict[int, str] | None:
-        """Return {agency id: code} for the parties named in a cell, or report why not."""
+    def find_parties(self, cell: str) -> Parties:
+        """The parties named in a cell as {agency id: code}, or the problems that stop it."""
         names = split_parties(cell, self.agencies)
         found: dict[int, str] = {}
         unknown: list[str] = []
+        messages: list[str] = []
         for name, ref in names:
             if ref is None or ref.id is None:
                 unknown.append(name)
@@ -110,85 +138,114 @@ class MouImporter(Importer):
                 found.setdefault(ref.id, ref.code)
         if unknown:
             listed = ", ".join(f'"{name}"' for name in unknown)
-            self.problem(
-                row,
-                "parties",
+            messages.append(
                 f"ไม่พบคู่ภาคี {listed} ในระบบ กรุณาตรวจสอบชื่อ "
-                "หรือใช้รหัส ชื่อย่อ หรือชื่อหน่วยงานที่มีในระบบ (นำเข้าหน่วยงานก่อน)",
+                "หรือใช้รหัส ชื่อย่อ หรือชื่อหน่วยงานที่มีในระบบ (นำเข้าหน่วยงานก่อน)"
             )
         if len(names) < 2:
-            self.problem(
-                row,
-                "parties",
+            messages.append(
                 f'ต้องมีคู่ภาคีอย่างน้อย 2 หน่วยงาน แต่ระบุไว้ {len(names)} หน่วยงาน ("{cell}") '
-                'ใส่รหัส ชื่อย่อ หรือชื่อหน่วยงานคั่นด้วย "," หรือ ";" หรือขึ้นบรรทัดใหม่',
+                'ใส่รหัส ชื่อย่อ หรือชื่อหน่วยงานคั่นด้วย "," หรือ ";" หรือขึ้นบรรทัดใหม่'
             )
         elif not unknown and len(found) < 2:
             listed = ", ".join(f'"{name}"' for name, _ref in names)
-            self.problem(
-                row,
-                "parties",
+            messages.append(
                 f"คู่ภาคี {listed} เป็นหน่วยงานเดียวกัน ({', '.join(found.values())}) "
-                "ต้องมีคู่ภาคีอย่างน้อย 2 หน่วยงานที่ต่างกัน",
+                "ต้องมีคู่ภาคีอย่างน้อย 2 หน่วยงานที่ต่างกัน"
             )
-        return None if unknown or len(found) < 2 else found
+        usable = None if unknown or len(found) < 2 else found
+        return Parties(usable, tuple(messages))
 
-    def end_before_start(self, row: Row, signed: Any, ends: Any) -> None:
+    def end_before_start(self, rows: RowTable, position: int, signed: Any, ends: Any) -> None:
         self.problem(
-            row,
+            rows,
+            position,
             "expires_on",
             f"{self.header('expires_on')} ({format_be(ends)}) อยู่ก่อน{self.header('signed_on')} "
             f"({format_be(signed)}) กรุณาตรวจสอบวันที่และปี พ.ศ. "
             "(ถ้าไม่มีวันสิ้นสุดให้เว้นว่าง)",
         )
 
-    def compare(self, rows: list[Row]) -> None:
-        refs = [row.key for row in rows]
-        existing = {
-            mou.ref_no: mou
-            for mou in self.session.scalars(
-                select(Mou)
-                .where(Mou.ref_no.in_(refs))
-                .options(selectinload(Mou.parties).selectinload(MouParty.agency))
+    def compare(self, rows: RowTable, positions: np.ndarray) -> None:
+        # Plain columns, not ORM objects: a register sent again is mostly unchanged rows,
+        # and only the records that change are loaded to be written.
+        refs = rows.key[positions].tolist()
+        found: dict[str, Any] = {}
+        for start in range(0, len(refs), CHUNK):
+            query = select(Mou.ref_no, Mou.id, *(getattr(Mou, name) for name in FIELDS))
+            found.update(
+                (record.ref_no, record)
+                for record in self.session.execute(
+                    query.where(Mou.ref_no.in_(refs[start : start + CHUNK]))
+                )
             )
-        }
-        for row in rows:
-            mou = existing.get(row.key)
-            if mou is None:
-                row.outcome = NEW
+        ids = sorted(record.id for record in found.values())
+        have: dict[int, dict[int, str]] = {}
+        for start in range(0, len(ids), CHUNK):
+            query = (
+                select(MouParty.mou_id, MouParty.agency_id, Agency.code)
+                .join(Agency, MouParty.agency_id == Agency.id)
+                .where(MouParty.mou_id.in_(ids[start : start + CHUNK]))
+            )
+            for mou_id, agency_id, code in self.session.execute(query):
+                have.setdefault(mou_id, {})[agency_id] = code
+        signed, ends = rows.get("signed_on"), rows.get("expires_on")
+        known: list[int] = []
+        stored: dict[str, list[Any]] = {name: [] for name in FIELDS}
+        for position in positions:
+            record = found.get(rows.key[position])
+            if record is None:
+                rows.outcome[position] = NEW
                 continue
-            row.record_id = mou.id
+            rows.record_id[position] = record.id
             # Blank cells keep what is stored: check the dates the record will end up with.
-            signed = row.values.get("signed_on") or mou.signed_on
-            ends = row.values.get("expires_on") or mou.expires_on
-            if ends is not None and ends < signed:
-                self.end_before_start(row, signed, ends)
+            starts = signed[position] or record.signed_on
+            until = ends[position] or record.expires_on
+            if until is not None and until < starts:
+                self.end_before_start(rows, position, starts, until)
                 continue
-            self.diff(row, {name: getattr(mou, name) for name in FIELDS}, FIELDS)
-            wanted = row.flags.get("parties")
-            stored = {party.agency_id: party.agency.code for party in mou.parties}
-            if wanted is not None and set(wanted) != set(stored):
-                row.changes["parties"] = (party_list(stored), party_list(wanted))
-            row.outcome = UPDATED if row.changes else UNCHANGED
+            known.append(position)
+            for name in FIELDS:
+                stored[name].append(getattr(record, name))
+        at = np.asarray(known, dtype=np.int64)
+        self.diff(rows, at, {name: objects(values) for name, values in stored.items()}, FIELDS)
+        wanted = rows.flag("parties")
+        for position in at:
+            parties = have.get(rows.record_id[position], {})
+            if wanted[position] is not None and set(wanted[position]) != set(parties):
+                change = (party_list(parties), party_list(wanted[position]))
+                rows.changes.setdefault(int(position), {})["parties"] = change
+                rows.outcome[position] = UPDATED
 
-    def write(self, rows: list[Row]) -> None:
-        for row in rows:
-            if row.record_id is None:
-                mou = Mou(ref_no=row.key)
+    def write(self, rows: RowTable, positions: np.ndarray) -> None:
+        ids = sorted(rows.record_id[positions[rows.outcome[positions] == UPDATED]])
+        stored: dict[int, Mou] = {}
+        for start in range(0, len(ids), CHUNK):
+            query = (
+                select(Mou)
+                .where(Mou.id.in_(ids[start : start + CHUNK]))
+                .options(selectinload(Mou.parties))
+            )
+            stored.update((mou.id, mou) for mou in self.session.scalars(query))
+        values = {name: rows.get(name) for name in FIELDS}
+        wanted = rows.flag("parties")
+        for position in positions:
+            if rows.record_id[position] is None:
+                mou = Mou(ref_no=rows.key[position])
                 self.session.add(mou)
             else:
-                mou = self.session.get_one(Mou, row.record_id)
-            for name in FIELDS:
-                value = row.values.get(name)
+                mou = stored[rows.record_id[position]]
+            for name, column in values.items():
+                value = column[position]
                 if value is not None:
                     setattr(mou, name, value)
-            wanted = row.flags.get("parties")
-            if wanted is not None:
+            parties = wanted[position]
+            if parties is not None:
                 # Keep the parties that stay (and their signatories); drop and add the rest.
-                mou.parties = [party for party in mou.parties if party.agency_id in wanted]
-                have = {party.agency_id for party in mou.parties}
-                for agency_id in wanted:
-                    if agency_id not in have:
+                mou.parties = [party for party in mou.parties if party.agency_id in parties]
+                kept = {party.agency_id for party in mou.parties}
+                for agency_id in parties:
+                    if agency_id not in kept:
                         mou.parties.append(MouParty(agency_id=agency_id))
         self.session.flush()
 

@@ -12,13 +12,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from importers import cells
-from importers.columns import Column, Table
-from importers.core import COLLEGE_MISSING, NEW, Importer, ImportResult, Row
+from importers import cells, plausible
+from importers.columns import Column
+from importers.importer import COLLEGE_MISSING, Importer, distinct_map
+from importers.locate import Table
 from importers.lookups import AgencyIndex, ProvinceIndex
 from importers.reading import ReadError
+from importers.results import NEW, ImportResult, RowTable, objects
+from importers.store import BulkTable
 from models import Agency, CompetencyUnit, Placement, PlacementRound, PlacementStep, Teacher
 from thai.dates import format_be, parse_be_year
 from thai.names import split_name
@@ -39,6 +45,7 @@ UNIT_SEPARATORS = re.compile(r"[,;\n]")
 LEADING_CODE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._/\-]*)(?=[\s:(]|$)")
 CODE_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/\-]*")
 URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+HOST_MISSING = 'ไม่พบสถานประกอบการ "{name}" ในระบบ (นำเข้าหน่วยงานก่อน)'
 
 
 def looks_like_code(token: str) -> bool:
@@ -110,6 +117,11 @@ class UnitIndex:
         title = cells.key_text(self.titles.get(unit_id, ""))
         so_far = cells.key_text(f"{pending},{part}")
         return bool(title) and bool(cells.key_text(pending)) and title.startswith(so_far)
+
+
+def in_round_years(written: str, value: Any, importer: PlacementImporter) -> str | None:
+    """A planned date must fall in the round's fiscal year or the next (plausible.py)."""
+    return plausible.placement_date(written, value, importer.fiscal_year)
 
 
 def plan_link(value: Any) -> str | None:
@@ -189,12 +201,14 @@ class PlacementImporter(Importer):
             ("วันเริ่มฝึก", "วันที่เริ่มฝึก", "planned_start", "start date"),
             cells.date,
             example="03/03/2568",
+            check=in_round_years,
         ),
         Column(
             "planned_end",
             ("วันสิ้นสุดการฝึก", "วันที่สิ้นสุดการฝึก", "planned_end", "end date"),
             cells.date,
             example="30/04/2568",
+            check=in_round_years,
         ),
         Column(
             "plan_url",
@@ -213,7 +227,11 @@ class PlacementImporter(Importer):
     # ------------------------------------------------------------------ the round
 
     def run(self, table: Table, filename: str, **kwargs: Any) -> ImportResult:
+        """Find the round first: the date checks, run right after parsing, judge by it."""
         self.round = self.find_round()
+        self.round_id = self.round.id
+        self.fiscal_year = self.round.fiscal_year
+        self.deadline = self.round.application_deadline
         self.extra["late"] = 0
         return super().run(table, filename, **kwargs)
 
@@ -242,147 +260,180 @@ class PlacementImporter(Importer):
             )
         return found
 
-    # ------------------------------------------------------------------ rows
+    # ------------------------------------------------------------------ stages
 
-    def prepare(self, rows: list[Row]) -> None:
-        self.agencies = AgencyIndex.load(self.session)
-        self.provinces = ProvinceIndex.load(self.session)
-        self.units = UnitIndex.load(self.session)
-        self.host_provinces = {
-            agency_id: province_id
-            for agency_id, province_id in self.session.execute(
-                select(Agency.id, Agency.province_id)
-            )
-        }
-        ids = {row.values.get("national_id") for row in rows} - {None}
-        self.teachers = {
-            teacher.national_id: teacher
-            for teacher in self.session.execute(
-                select(
-                    Teacher.id,
-                    Teacher.national_id,
-                    Teacher.first_name,
-                    Teacher.last_name,
-                    Teacher.college_id,
-                ).where(Teacher.national_id.in_(ids))
-            )
-        }
-        super().prepare(rows)
+    def prepare(self, rows: RowTable) -> None:
+        """The old prepare_row's steps in its order, each over the whole table (a row's
+        problems are listed in the order they were added)."""
+        agencies = AgencyIndex.load(self.session)
+        provinces = ProvinceIndex.load(self.session)
+        units = UnitIndex.load(self.session)
+        host_provinces = dict(self.session.execute(select(Agency.id, Agency.province_id)).all())
 
-    def prepare_row(self, row: Row) -> None:
-        values = row.values
-        self.require(row, "national_id", "host", "units")
-        national_id = values.get("national_id")
-        row.key = national_id
-        teacher = self.teachers.get(national_id) if national_id else None
-        if national_id and teacher is None:
-            self.problem(
-                row,
-                "national_id",
-                f"ไม่พบครูเลขประจำตัวประชาชน {national_id} ในระบบ (นำเข้าข้อมูลครูก่อน)",
-            )
-        if teacher is not None:
-            values["teacher_id"] = teacher.id
-            row.flags["teacher_college_id"] = teacher.college_id
-            self.check_name(row, teacher)
+        self.require(rows, "national_id", "host", "units")
+        national_ids = rows.get("national_id")
+        rows.key[:] = national_ids
+        self.take_teachers(rows, national_ids)
 
-        self.take_agency(row, "college", "college_id", COLLEGE_MISSING)
+        found = self.resolve(rows, "college", agencies.find, COLLEGE_MISSING)
+        rows.set("college_id", [None if ref is None else ref.id for ref in found])
+        found = self.resolve(rows, "host", agencies.find, HOST_MISSING)
+        host_ids = objects([None if ref is None else ref.id for ref in found])
+        rows.set("host_id", host_ids)
 
-        host = self.take_agency(
-            row, "host", "host_id", 'ไม่พบสถานประกอบการ "{name}" ในระบบ (นำเข้าหน่วยงานก่อน)'
+        self.check_provinces(rows, provinces, host_ids, host_provinces)
+        self.take_units(rows, units)
+        self.check_date_order(rows)
+
+        applied = rows.get("applied_at")
+        deadline = self.deadline
+        late = np.fromiter(
+            (stamp is not None and stamp.date() > deadline for stamp in applied), bool, len(rows)
         )
-        host_id = host.id if host else None
+        rows.flag("late")[late] = True
 
-        province = values.pop("province", None)
-        if province is not None:
-            province_id = self.provinces.find(province)
-            if province_id is None:
-                self.problem(row, "province", f'ไม่พบจังหวัด "{province}"')
-            elif host_id is not None:
-                stored = self.host_provinces.get(host_id)
-                # A host may train at a branch elsewhere: noted, not refused.
-                if stored is not None and stored != province_id:
-                    row.flags["province_mismatch"] = True
+    def take_teachers(self, rows: RowTable, national_ids: np.ndarray) -> None:
+        """The teacher of each national ID (one read); a name unlike the stored one is noted."""
+        stored = BulkTable(self.session, Teacher.__table__).fetch(
+            ("id", "first_name", "last_name", "college_id"), "national_id", national_ids
+        )
+        found = stored.index.get_indexer(pd.Index(national_ids, dtype=object))
+        found[np.equal(national_ids, None)] = -1
+        missing = (found < 0) & np.not_equal(national_ids, None)
+        header = self.header("national_id")
+        for position in np.flatnonzero(missing):
+            rows.add_problem(
+                position,
+                header,
+                f"ไม่พบครูเลขประจำตัวประชาชน {national_ids[position]} ในระบบ (นำเข้าข้อมูลครูก่อน)",
+            )
+        known = np.flatnonzero(found >= 0)
+        matched = stored.iloc[found[known]]
+        teacher_ids = objects((), len(rows))
+        teacher_ids[known] = matched["id"].to_numpy(dtype=object)
+        rows.set("teacher_id", teacher_ids)
+        rows.flag("teacher_college_id")[known] = matched["college_id"].to_numpy(dtype=object)
 
-        listed = values.pop("units", None)
-        if listed is not None:
-            unit_ids, messages = self.units.parse(listed)
-            for message in messages:
-                self.problem(row, "units", message)
-            if not unit_ids and not messages:
-                self.require(row, "units")
-            values["unit_ids"] = tuple(sorted(unit_ids))
+        # The name only checks the ID (the preview's summary takes a full_name column for
+        # a glued (prefix, first, last) triple: this one is text, so it goes once read).
+        written = rows.drop("full_name")
+        names = distinct_map(written, name_keys)
+        firsts = matched["first_name"].to_numpy(dtype=object)
+        lasts = matched["last_name"].to_numpy(dtype=object)
+        mismatch = rows.flag("name_mismatch")
+        for index, position in enumerate(known):
+            name = names[position]
+            if name is None:
+                continue
+            first, last = firsts[index], lasts[index]
+            if name != (cells.key_text(first), cells.key_text(last)):
+                mismatch[position] = f"{first} {last}"
 
-        start, end = values.get("planned_start"), values.get("planned_end")
-        if start and end and end < start:
-            self.problem(
-                row,
-                "planned_end",
+    def check_provinces(
+        self,
+        rows: RowTable,
+        provinces: ProvinceIndex,
+        host_ids: np.ndarray,
+        host_provinces: dict[int, int | None],
+    ) -> None:
+        """An unknown province is refused; one unlike the host's stored province is noted
+        (a host may train at a branch elsewhere)."""
+        written = rows.drop("province")
+        province_ids = distinct_map(written, provinces.find)
+        unknown = np.not_equal(written, None) & np.equal(province_ids, None)
+        header = self.header("province")
+        for position in np.flatnonzero(unknown):
+            rows.add_problem(position, header, f'ไม่พบจังหวัด "{written[position]}"')
+        mismatch = rows.flag("province_mismatch")
+        both = np.flatnonzero(np.not_equal(province_ids, None) & np.not_equal(host_ids, None))
+        for position in both:
+            stored = host_provinces.get(host_ids[position])
+            if stored is not None and stored != province_ids[position]:
+                mismatch[position] = True
+
+    def take_units(self, rows: RowTable, units: UnitIndex) -> None:
+        """The units each cell lists (each distinct cell parsed once), as sorted id tuples."""
+        listed = rows.drop("units")
+        parsed = distinct_map(listed, units.parse)
+        header = self.header("units")
+        message = f"ไม่ได้ระบุ{self.column('units').title}"
+        unit_ids = objects((), len(rows))
+        for position in np.flatnonzero(np.not_equal(listed, None)):
+            found, messages = parsed[position]
+            for text in messages:
+                rows.add_problem(position, header, text)
+            if not found and not messages and not rows.has_problem(position, header):
+                rows.add_problem(position, header, message)
+            unit_ids[position] = tuple(sorted(found))
+        rows.set("unit_ids", unit_ids)
+
+    def check_date_order(self, rows: RowTable) -> None:
+        """The end may not come before the start (unless a date is already refused)."""
+        starts, ends = rows.get("planned_start"), rows.get("planned_end")
+        both = np.flatnonzero(np.not_equal(starts, None) & np.not_equal(ends, None))
+        start_header, end_header = self.header("planned_start"), self.header("planned_end")
+        for position in both:
+            start, end = starts[position], ends[position]
+            if end >= start:
+                continue
+            if rows.has_problem(position, start_header) or rows.has_problem(position, end_header):
+                continue
+            rows.add_problem(
+                position,
+                end_header,
                 f"วันสิ้นสุดการฝึก ({format_be(end)}) ต้องไม่ก่อนวันเริ่มฝึก ({format_be(start)})",
             )
 
-        applied_at = values.get("applied_at")
-        if applied_at is not None and applied_at.date() > self.round.application_deadline:
-            row.flags["late"] = True
-
-    def check_name(self, row: Row, teacher: Any) -> None:
-        """Note a name that differs from the stored teacher's; the ID decides, not the name."""
-        written = row.values.pop("full_name", None)
-        if written is None:
-            return
-        try:
-            _prefix, first, last = split_name(written)
-        except ValueError:
-            first, last = written, ""
-        same = cells.key_text(first) == cells.key_text(teacher.first_name) and cells.key_text(
-            last
-        ) == cells.key_text(teacher.last_name)
-        if not same:
-            row.flags["name_mismatch"] = f"{teacher.first_name} {teacher.last_name}"
-
-    def compare(self, rows: list[Row]) -> None:
-        self.extra["late"] = sum(1 for row in rows if row.flags.get("late"))
-        teacher_ids = [row.values["teacher_id"] for row in rows]
-        existing = {
-            placement.teacher_id: placement
-            for placement in self.session.scalars(
-                select(Placement).where(
-                    Placement.round_id == self.round.id, Placement.teacher_id.in_(teacher_ids)
-                )
-            )
-        }
-        for row in rows:
-            placement = existing.get(row.values["teacher_id"])
+    def compare(self, rows: RowTable, positions: np.ndarray) -> None:
+        late = rows.flag("late")
+        self.extra["late"] = int(np.count_nonzero(np.equal(late[positions], True)))
+        # Every application of the round, its units with it: one query each.
+        query = (
+            select(Placement)
+            .where(Placement.round_id == self.round_id)
+            .options(selectinload(Placement.units))
+        )
+        self.stored = {placement.teacher_id: placement for placement in self.session.scalars(query)}
+        teacher_ids = rows.get("teacher_id")
+        known, stored = [], {name: [] for name in FIELDS}
+        for position in positions:
+            placement = self.stored.get(teacher_ids[position])
             if placement is None:
-                row.outcome = NEW
+                rows.outcome[position] = NEW
                 continue
-            row.record_id = placement.id
-            current = {name: getattr(placement, name, None) for name in FIELDS}
-            current["unit_ids"] = tuple(sorted(unit.id for unit in placement.units))
-            self.diff(row, current, FIELDS)
+            rows.record_id[position] = placement.id
+            known.append(position)
+            for name in FIELDS[:-1]:
+                stored[name].append(getattr(placement, name))
+            stored["unit_ids"].append(tuple(sorted(unit.id for unit in placement.units)))
+        arrays = {name: objects(values) for name, values in stored.items()}
+        self.diff(rows, np.asarray(known, dtype=np.int64), arrays, FIELDS)
 
-    def write(self, rows: list[Row]) -> None:
-        wanted = {unit_id for row in rows for unit_id in row.values.get("unit_ids") or ()}
+    def write(self, rows: RowTable, positions: np.ndarray) -> None:
+        values = {name: rows.get(name) for name in FIELDS}
+        teacher_ids, colleges = rows.get("teacher_id"), rows.flag("teacher_college_id")
+        wanted = {unit_id for ids in values["unit_ids"][positions] if ids for unit_id in ids}
         units = {
             unit.id: unit
             for unit in self.session.scalars(
                 select(CompetencyUnit).where(CompetencyUnit.id.in_(wanted))
             )
         }
-        for row in rows:
-            values = row.values
-            if row.outcome == NEW:
+        total = len(positions)
+        self.progress("write", 0, total)
+        for done, position in enumerate(positions, start=1):
+            if rows.outcome[position] == NEW:
                 placement = Placement(
-                    round_id=self.round.id,
-                    teacher_id=values["teacher_id"],
+                    round_id=self.round_id,
+                    teacher_id=teacher_ids[position],
                     status=PlacementStep.APPLIED.value,
-                    college_id=values.get("college_id") or row.flags.get("teacher_college_id"),
+                    college_id=values["college_id"][position] or colleges[position],
                 )
-                changed = {name: values.get(name) for name in FIELDS if name != "college_id"}
+                changed = {name: values[name][position] for name in FIELDS if name != "college_id"}
                 self.session.add(placement)
             else:
-                placement = self.session.get(Placement, row.record_id)
-                changed = {name: new for name, (_old, new) in row.changes.items()}
+                placement = self.stored[teacher_ids[position]]
+                changed = {name: new for name, (_old, new) in rows.changes[position].items()}
             for name, value in changed.items():
                 if value is None:
                     continue
@@ -390,3 +441,15 @@ class PlacementImporter(Importer):
                     placement.units = [units[unit_id] for unit_id in value]
                 else:
                     setattr(placement, name, value)
+            if done % 1000 == 0:
+                self.progress("write", done, total)
+        self.progress("write", total, total)
+
+
+def name_keys(written: str) -> tuple[str, str]:
+    """The given name and surname of a name as written, as matching keys."""
+    try:
+        _prefix, first, last = split_name(written)
+    except ValueError:
+        first, last = written, ""
+    return cells.key_text(first), cells.key_text(last)

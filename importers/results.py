@@ -220,7 +220,6 @@ class ImportResult:
     unknown_columns: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     extra: dict[str, int] = field(default_factory=dict)
-    batch_id: int | None = None
 
     def count(self, outcome: str) -> int:
         return self.rows.count(outcome)
@@ -246,6 +245,4 @@ class ImportResult:
             "written": self.written,
         }
         data.update(self.extra)
-        if self.batch_id is not None:
-            data["batch"] = self.batch_id
         return data

@@ -2,19 +2,24 @@
 
 Each row names a student (national ID or G-code), the programme and the academic year the
 award starts. Students are created or updated by their identifier; the awards by the key.
+One identifier is one person: the first row naming it gives its name (rows in file order),
+and a student on several awards is compared and written once, with the later year's values.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 
-from importers import cells
+from importers import cells, plausible
 from importers.columns import Column, person_name_columns
-from importers.core import COLLEGE_MISSING, NEW, UNCHANGED, UPDATED, Importer, Row, comparable
+from importers.importer import COLLEGE_MISSING, Importer, comparable
 from importers.lookups import AgencyIndex
+from importers.results import NEW, UNCHANGED, UPDATED, RowTable, objects
 from models import (
     AwardStatus,
     IdentifierType,
@@ -60,6 +65,9 @@ LEVELS = {
 }
 LEVEL_NOISE = re.compile(r"[\s._\-]|(?:ชั้นปีที่|ปีที่)?\d+$")
 FIRST_YEAR, LAST_YEAR = 2500, 2700
+PROGRAMME_MISSING = 'ไม่พบทุน "{name}" ในระบบ'
+# Identifiers asked for in one IN (...): well below SQLite's limit on bound parameters.
+CHUNK = 900
 
 
 def student_level(value: Any) -> str | None:
@@ -73,6 +81,17 @@ def student_level(value: Any) -> str | None:
     if found is None:
         raise ValueError(f'ระดับ "{normalize_text(value)}" ไม่ถูกต้อง ใช้ได้: ปวช., ปวส.')
     return found
+
+
+def chunked(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def plausible_start_year(written: str, year: int, importer: Importer) -> str | None:
+    """ปีการศึกษา: from 2550 to the coming academic year, against the day of the import."""
+    return plausible.award_start_year(written, year, importer.today)
 
 
 def start_year(value: Any) -> int | None:
@@ -128,6 +147,7 @@ class ScholarshipImporter(Importer):
             start_year,
             required=True,
             help="ปีการศึกษา (พ.ศ.) ที่เริ่มรับทุน",
+            check=plausible_start_year,
             example="2566",
         ),
         Column(
@@ -162,112 +182,146 @@ class ScholarshipImporter(Importer):
     )
     instructions = "สถานศึกษาและทุนต้องมีอยู่ในระบบก่อน (นำเข้าหน่วยงานก่อนผู้รับทุน)"
 
-    def prepare(self, rows: list[Row]) -> None:
-        self.agencies = AgencyIndex.load(self.session)
-        self.programmes: dict[str, int] = {}
+    def prepare(self, rows: RowTable) -> None:
+        agencies = AgencyIndex.load(self.session)
+        programmes: dict[str, int] = {}
         query = select(
             ScholarshipProgramme.id, ScholarshipProgramme.code, ScholarshipProgramme.name_th
         )
         for programme_id, code, name_th in self.session.execute(query):
-            self.programmes[cells.key_text(code)] = programme_id
-            self.programmes[cells.key_text(name_th)] = programme_id
-        self.names_seen: dict[tuple[str, str], tuple[int, str, str]] = {}
-        super().prepare(rows)
+            programmes[cells.key_text(code)] = programme_id
+            programmes[cells.key_text(name_th)] = programme_id
 
-    def prepare_row(self, row: Row) -> None:
-        values = row.values
-        self.take_person_name(row)
-        self.require(row, "person_id", "college", "programme", "start_year")
+        self.take_person_name(rows)
+        self.require(rows, "person_id", "college", "programme", "start_year")
+        colleges = self.resolve(rows, "college", agencies.find, COLLEGE_MISSING)
+        rows.set("college_id", [None if ref is None else ref.id for ref in colleges])
+        programme_ids = self.resolve(
+            rows,
+            "programme",
+            lambda name: programmes.get(cells.key_text(name)),
+            PROGRAMME_MISSING,
+        )
+        rows.set("programme_id", programme_ids)
+        self.check_same_person(rows)
 
-        self.take_agency(row, "college", "college_id", COLLEGE_MISSING)
+        people, years = rows.get("person_id"), rows.get("start_year")
+        keyed = np.not_equal(people, None) & np.not_equal(programme_ids, None)
+        keyed &= np.not_equal(years, None)
+        rows.key[keyed] = objects(
+            [
+                (programme_id, *person, year)
+                for programme_id, person, year in zip(
+                    programme_ids[keyed], people[keyed], years[keyed], strict=True
+                )
+            ]
+        )
 
-        programme = values.pop("programme", None)
-        if programme is not None:
-            values["programme_id"] = self.programmes.get(cells.key_text(programme))
-            if values["programme_id"] is None:
-                self.problem(row, "programme", f'ไม่พบทุน "{programme}" ในระบบ')
+    def check_same_person(self, rows: RowTable) -> None:
+        """One identifier is one person: the same ID with another name is refused.
 
-        person = values.get("person_id")
-        if person is not None:
-            self.check_same_person(row, person)
-        if person and values.get("programme_id") and values.get("start_year"):
-            row.key = (values["programme_id"], *person, values["start_year"])
-
-    def check_same_person(self, row: Row, person: tuple[str, str]) -> None:
-        """One identifier is one person: the same ID with another name is refused."""
-        first, last = row.values.get("first_name"), row.values.get("last_name")
-        if first is None or last is None:
-            return
-        seen = self.names_seen.get(person)
-        if seen is None:
-            self.names_seen[person] = (row.number, first, last)
-            return
-        number, seen_first, seen_last = seen
-        if cells.key_text(f"{first}{last}") != cells.key_text(f"{seen_first}{seen_last}"):
-            self.problem(
-                row,
-                "person_id",
-                f"{self.label_of(person)}นี้เป็นของ {seen_first} {seen_last} ในแถวที่ {number} "
-                f"แต่แถวนี้ระบุชื่อ {first} {last}",
-            )
+        In file order: the first row naming an identifier gives the name it belongs to.
+        """
+        people = rows.get("person_id")
+        firsts, lasts = rows.get("first_name"), rows.get("last_name")
+        named = np.not_equal(people, None) & np.not_equal(firsts, None)
+        named &= np.not_equal(lasts, None)
+        header = self.header("person_id")
+        numbers = rows.numbers
+        seen: dict[tuple[str, str], tuple[int, str, str, str]] = {}
+        for position in np.flatnonzero(named).tolist():
+            person, first, last = people[position], firsts[position], lasts[position]
+            name_key = cells.key_text(f"{first}{last}")
+            earlier = seen.get(person)
+            if earlier is None:
+                seen[person] = (int(numbers[position]), first, last, name_key)
+                continue
+            number, seen_first, seen_last, seen_key = earlier
+            if name_key != seen_key:
+                rows.add_problem(
+                    position,
+                    header,
+                    f"{self.label_of(person)}นี้เป็นของ {seen_first} {seen_last} ในแถวที่ {number} "
+                    f"แต่แถวนี้ระบุชื่อ {first} {last}",
+                )
 
     @staticmethod
     def label_of(person: tuple[str, str]) -> str:
         return "รหัส G " if person[0] == IdentifierType.G_CODE.value else "เลขประจำตัวประชาชน "
 
-    def compare(self, rows: list[Row]) -> None:
-        people = {row.values["person_id"] for row in rows}
-        students = self.load_students(people)
-        awards = self.load_awards([student.id for student in students.values()])
+    def compare(self, rows: RowTable, positions: np.ndarray) -> None:
+        people = rows.get("person_id")
+        programme_ids, years = rows.get("programme_id"), rows.get("start_year")
+        self.students = self.load_students({people[p] for p in positions})
+        self.awards = self.load_awards([student.id for student in self.students.values()])
         # What each student should look like: the rows in order of start year, later values
         # over earlier ones, so a student on two awards is compared (and written) once.
+        columns = {name: rows.get(name) for name in STUDENT_FIELDS}
         self.targets: dict[tuple[str, str], dict[str, Any]] = {}
-        self.lead: dict[tuple[str, str], Row] = {}
-        for row in sorted(rows, key=lambda r: (r.values["start_year"], r.number)):
-            person = row.values["person_id"]
-            target = self.targets.setdefault(person, {})
-            for name in STUDENT_FIELDS:
-                if row.values.get(name) is not None:
-                    target[name] = row.values[name]
-            self.lead[person] = row
-        for row in rows:
-            person = row.values["person_id"]
-            student = students.get(person)
+        lead: dict[tuple[str, str], int] = {}
+        order = positions[np.lexsort((rows.numbers[positions], years[positions].astype(np.int64)))]
+        for position in order.tolist():
+            person = people[position]
+            target = self.targets.get(person)
+            if target is None:
+                target = self.targets[person] = {}
+            for name, column in columns.items():
+                value = column[position]
+                if value is not None:
+                    target[name] = value
+            lead[person] = position
+        known, statuses = [], []
+        for position in positions.tolist():
+            student = self.students.get(people[position])
             award = None
             if student is not None:
-                award = awards.get(
-                    (row.values["programme_id"], student.id, row.values["start_year"])
-                )
+                award = self.awards.get((programme_ids[position], student.id, years[position]))
             if award is None:
-                row.outcome = NEW
+                rows.outcome[position] = NEW
             else:
-                row.record_id = award.id
-                self.diff(row, {"status": award.status}, AWARD_FIELDS)
-            if student is not None and self.lead[person] is row:
-                for name, new in self.targets[person].items():
-                    old = getattr(student, name)
-                    if comparable(old) != comparable(new):
-                        row.changes[name] = (old, new)
-                if row.outcome == UNCHANGED and row.changes:
-                    row.outcome = UPDATED
+                rows.record_id[position] = award.id
+                known.append(position)
+                statuses.append(award.status)
+        self.diff(
+            rows, np.asarray(known, dtype=np.int64), {"status": objects(statuses)}, AWARD_FIELDS
+        )
+        for person, position in lead.items():
+            student = self.students.get(person)
+            if student is None:
+                continue
+            changes = rows.changes.get(position, {})
+            for name, new in self.targets[person].items():
+                old = getattr(student, name)
+                if comparable(old) != comparable(new):
+                    changes[name] = (old, new)
+            if changes:
+                rows.changes[position] = changes
+                if rows.outcome[position] == UNCHANGED:
+                    rows.outcome[position] = UPDATED
 
     def load_students(self, people: set[tuple[str, str]]) -> dict[tuple[str, str], Student]:
-        values = {value for _type, value in people}
-        query = select(Student).where(Student.id_value.in_(values))
-        found = {(s.id_type, s.id_value): s for s in self.session.scalars(query)}
-        return {key: student for key, student in found.items() if key in people}
+        """The stored students of these identifiers, one query per chunk of identifiers."""
+        found: dict[tuple[str, str], Student] = {}
+        for values in chunked(sorted({value for _type, value in people})):
+            query = select(Student).where(Student.id_value.in_(values))
+            for student in self.session.scalars(query):
+                key = (student.id_type, student.id_value)
+                if key in people:
+                    found[key] = student
+        return found
 
     def load_awards(self, student_ids: list[int]) -> dict[tuple[int, int, int], ScholarshipAward]:
-        query = select(ScholarshipAward).where(ScholarshipAward.student_id.in_(student_ids))
-        return {
-            (award.programme_id, award.student_id, award.start_year): award
-            for award in self.session.scalars(query)
-        }
+        awards: dict[tuple[int, int, int], ScholarshipAward] = {}
+        for ids in chunked(sorted(student_ids)):
+            query = select(ScholarshipAward).where(ScholarshipAward.student_id.in_(ids))
+            for award in self.session.scalars(query):
+                awards[(award.programme_id, award.student_id, award.start_year)] = award
+        return awards
 
-    def write(self, rows: list[Row]) -> None:
-        people = {row.values["person_id"] for row in rows}
-        students = self.load_students(people)
-        for person in people:
+    def write(self, rows: RowTable, positions: np.ndarray) -> None:
+        people = rows.get("person_id")
+        students = self.students
+        for person in dict.fromkeys(people[positions].tolist()):
             student = students.get(person)
             target = self.targets[person]
             if student is None:
@@ -282,17 +336,18 @@ class ScholarshipImporter(Importer):
                 for name, new in target.items():
                     if comparable(getattr(student, name)) != comparable(new):
                         setattr(student, name, new)
-        for row in rows:
-            values = row.values
-            status = values.get("status")
-            if row.outcome == NEW:
+        awards_by_id = {award.id: award for award in self.awards.values()}
+        programme_ids, years = rows.get("programme_id"), rows.get("start_year")
+        statuses = rows.get("status")
+        for position in positions.tolist():
+            status = statuses[position]
+            if rows.outcome[position] == NEW:
                 award = ScholarshipAward(
-                    student=students[values["person_id"]],
-                    programme_id=values["programme_id"],
-                    start_year=values["start_year"],
+                    student=students[people[position]],
+                    programme_id=programme_ids[position],
+                    start_year=years[position],
                     status=status or AwardStatus.STUDYING.value,
                 )
                 self.session.add(award)
-            elif "status" in row.changes:
-                award = self.session.get(ScholarshipAward, row.record_id)
-                award.status = status
+            elif "status" in rows.changes.get(position, {}):
+                awards_by_id[rows.record_id[position]].status = status

@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session, scoped_session
 from werkzeug.utils import secure_filename
@@ -37,8 +38,8 @@ import audit
 from importers import KINDS, ImportResult, Limits, ReadError, import_file
 from importers.columns import Column
 from importers.errorfile import write_error_copy
-from importers.importer import Importer
-from importers.results import NEW, OUTCOMES, REJECTED, UNCHANGED, UPDATED, Row
+from importers.importer import Importer, distinct_map
+from importers.results import NEW, OUTCOMES, REJECTED, UNCHANGED, UPDATED, RowTable, objects
 from models import Agency, ImportBatch, ImportStatus, Province, ScholarshipProgramme
 from thai.dates import format_be, format_be_datetime
 
@@ -505,19 +506,20 @@ class Describer:
                 steps.append(("value", name))
         return steps
 
-    def load_names(self, rows: list[Row]) -> None:
+    def load_names(self, rows: RowTable) -> None:
         """Look up, one query per table, the names behind every id the rows mention."""
         wanted: dict[Any, set[Any]] = {}
-        for row in rows:
-            values, changes = row.values, row.changes
-            for name in REFERENCES:
-                value = values.get(name)
-                if value is not None:
-                    wanted.setdefault(REFERENCES[name], set()).add(value)
+        for name, model in REFERENCES.items():
+            ids = wanted.setdefault(model, set())
+            if rows.has(name):
+                ids.update(rows.get(name).tolist())
+            for changes in rows.changes.values():
                 if name in changes:
-                    wanted.setdefault(REFERENCES[name], set()).update(changes[name])
+                    ids.update(changes[name])
         for model, ids in wanted.items():
             ids = {value for value in ids if isinstance(value, int)}
+            if not ids:
+                continue
             query = select(model.id, model.name_th).where(model.id.in_(ids))
             self.names[model.__name__] = {key: name for key, name in self.session.execute(query)}
 
@@ -551,29 +553,34 @@ class Describer:
         memo[value] = text
         return text
 
-    def summary(self, row: Row) -> str:
-        """A few of the row's values in template order, a person's name as one."""
-        values = row.values
-        parts = []
+    def texts(self, rows: RowTable, name: str) -> np.ndarray:
+        """A column's values in words, each distinct value once ("" where blank)."""
+        words = distinct_map(rows.get(name), lambda value: self.text(name, value))
+        words[np.equal(words, None)] = ""
+        return words
+
+    def summaries(self, rows: RowTable) -> list[str]:
+        """A few of each row's values in template order, a person's name as one."""
+        steps: list[np.ndarray] = []
         for step, name in self.steps:
             if step == "person":
-                prefix, first, last = (values.get(part) for part in NAME_PARTS)
-                text = person_name(prefix, first, last)
-            elif step == "full_name" and isinstance(values.get(name), tuple):
-                text = person_name(*values[name])
+                parts = [rows.get(part) for part in NAME_PARTS]
+                steps.append(objects([person_name(*name) for name in zip(*parts, strict=True)]))
+            elif step == "full_name" and rows.has(name):
+                steps.append(distinct_map(rows.get(name), lambda glued: person_name(*glued)))
+            elif rows.has(name) or not rows.has(f"{name}_id"):
+                steps.append(self.texts(rows, name))
             else:
-                value = values.get(name)
-                if value is None:
-                    # A reference column is kept as the id it resolved to (college -> college_id).
-                    name = f"{name}_id"
-                    value = values.get(name)
-                text = self.text(name, value)
-            if text:
-                parts.append(text)
-                if len(parts) == SUMMARY_FIELDS:
-                    break
-        summary = " · ".join(parts)
-        return summary if len(summary) <= SUMMARY_LENGTH else summary[: SUMMARY_LENGTH - 1] + "…"
+                # A reference column is kept as the id it resolved to (college -> college_id).
+                steps.append(self.texts(rows, f"{name}_id"))
+        summaries = []
+        for texts in zip(*steps, strict=True):
+            parts = [text for text in texts if text][:SUMMARY_FIELDS]
+            summary = " · ".join(parts)
+            if len(summary) > SUMMARY_LENGTH:
+                summary = summary[: SUMMARY_LENGTH - 1] + "…"
+            summaries.append(summary)
+        return summaries or [""] * len(rows)
 
 
 def choice_labels(column: Column) -> dict[Any, str]:
@@ -616,30 +623,41 @@ def plain_text(value: Any) -> str:
 
 
 def result_document(session: Session, result: ImportResult) -> dict[str, Any]:
-    """The check's result as JSON-friendly data: every row with its outcome, changes, problems."""
+    """The check's result as JSON-friendly data: every row with its outcome, changes, problems.
+
+    Built from the row table's columns: each value is put into words once, and one pass
+    over the rows assembles their entries.
+    """
     importer = KINDS[result.kind]
+    rows = result.rows
     describe = Describer(session, importer, result.headers)
-    describe.load_names(result.rows)
-    rows = []
-    for row in result.rows:
-        item: dict[str, Any] = {"row": row.number, "outcome": row.outcome}
-        key = key_text(row, importer.key_column)
-        if key:
-            item["key"] = key
-        summary = describe.summary(row)
-        if summary:
-            item["summary"] = summary
-        if row.changes:
+    describe.load_names(rows)
+    summaries = describe.summaries(rows)
+    keys = key_texts(rows, importer.key_column)
+    problems = rows.problems_by_position()
+    flags = {name: values for name, values in rows.flags.items() if all(map(is_plain, values))}
+    numbers, outcomes = rows.numbers.tolist(), rows.outcome.tolist()
+    items = []
+    for position in range(len(rows)):
+        item: dict[str, Any] = {"row": numbers[position], "outcome": outcomes[position]}
+        if keys[position]:
+            item["key"] = keys[position]
+        if summaries[position]:
+            item["summary"] = summaries[position]
+        changes = rows.changes.get(position)
+        if changes:
             item["changes"] = [
                 [describe.label(name), describe.text(name, old), describe.text(name, new)]
-                for name, (old, new) in row.changes.items()
+                for name, (old, new) in changes.items()
             ]
-        if row.problems:
-            item["problems"] = [[problem.column, problem.message] for problem in row.problems]
-        flags = {key: value for key, value in row.flags.items() if is_plain(value)}
-        if flags:
-            item["flags"] = flags
-        rows.append(item)
+        if position in problems:
+            item["problems"] = [[problem.column, problem.message] for problem in problems[position]]
+        said = {
+            name: values[position] for name, values in flags.items() if values[position] is not None
+        }
+        if said:
+            item["flags"] = said
+        items.append(item)
     counts = result.counts
     return {
         "version": RESULT_VERSION,
@@ -648,26 +666,29 @@ def result_document(session: Session, result: ImportResult) -> dict[str, Any]:
         "dry_run": result.dry_run,
         "skip_invalid": result.skip_invalid,
         "written": result.written,
-        "total": len(result.rows),
+        "total": len(rows),
         "counts": counts,
         "extra": dict(result.extra),
-        "problem_count": sum(len(row.problems) for row in result.rows),
+        "problem_count": sum(len(found) for found in problems.values()),
         "headers": dict(result.headers),
         "key_header": describe.label(importer.key_column),
         "unknown_columns": list(result.unknown_columns),
-        "rows": rows,
+        "rows": items,
     }
 
 
-def key_text(row: Row, key_column: str) -> str:
-    """The row's key as the sender wrote it (keys built of database ids are not shown)."""
-    value = row.values.get(key_column)
-    if isinstance(value, tuple) and value:
-        # An identifier parsed as (kind, value), such as a national ID or a G-code.
-        value = value[-1]
-    if value is None and isinstance(row.key, str):
-        value = row.key
-    return plain_text(value)
+def key_texts(rows: RowTable, key_column: str) -> list[str]:
+    """Each row's key as the sender wrote it (keys built of database ids are not shown)."""
+    values = rows.get(key_column)
+    # An identifier parsed as (kind, value), such as a national ID or a G-code.
+    shown = distinct_map(values, lambda value: value[-1] if isinstance(value, tuple) else value)
+    keys = rows.key
+    texts = []
+    for value, key in zip(shown.tolist(), keys.tolist(), strict=True):
+        if value is None and isinstance(key, str):
+            value = key
+        texts.append(plain_text(value))
+    return texts
 
 
 def is_plain(value: Any) -> bool:

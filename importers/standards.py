@@ -5,25 +5,39 @@ file says about a qualification or a unit is gathered from all its rows first: t
 value given wins, a later row that says otherwise is rejected, and a blank cell says
 nothing. Sectors and occupations are made as the file names them; qualifications and
 units are upserted by code and linked without duplicates.
+
+Gathering is taken in file order (the first value wins), one pass over arrays prepared
+column by column; everything looked up is loaded before it, one query per table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from importers import cells
 from importers.cells import key_text
 from importers.columns import Column
-from importers.core import NEW, UNCHANGED, UPDATED, Importer, Row
-from models import CompetencyUnit, Occupation, Qualification, Sector, qualification_unit
+from importers.importer import Importer
+from importers.results import NEW, UNCHANGED, UPDATED, RowTable, objects
+from models import CompetencyUnit, Occupation, Qualification, Sector
 
 # What the file says about a qualification, by column name; compared ignoring case and spaces.
 QUALIFICATION_COLUMNS = ("qualification", "level", "sector", "occupation")
 NAMED = ("sector", "occupation")
+# Codes asked for in one IN (...): well below SQLite's limit on bound parameters.
+CHUNK = 900
+
+
+def chunked(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    items = list(values)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @dataclass
@@ -97,146 +111,197 @@ class StandardImporter(Importer):
 
     # ------------------------------------------------------------------ prepare
 
-    def prepare(self, rows: list[Row]) -> None:
-        qcodes = {row.values.get("qualification_code") for row in rows} - {None}
-        ucodes = {row.values.get("unit_code") for row in rows} - {None}
-        self.qualifications = {
-            q.code: q
-            for q in self.session.scalars(
-                select(Qualification)
-                .where(Qualification.code.in_(qcodes))
-                .options(selectinload(Qualification.occupation).selectinload(Occupation.sector))
-            )
-        }
-        self.units = {
-            u.code: u
-            for u in self.session.scalars(
-                select(CompetencyUnit).where(CompetencyUnit.code.in_(ucodes))
-            )
-        }
-        links = select(qualification_unit.c.qualification_id, qualification_unit.c.unit_id).where(
-            qualification_unit.c.qualification_id.in_([q.id for q in self.qualifications.values()])
+    def prepare(self, rows: RowTable) -> None:
+        qcodes, ucodes = rows.get("qualification_code"), rows.get("unit_code")
+        self.load_stored(
+            {code for code in qcodes if code is not None},
+            {code for code in ucodes if code is not None},
         )
-        self.links = {(q_id, u_id) for q_id, u_id in self.session.execute(links)}
         self.said_q: dict[str, Said] = {}
         self.said_u: dict[str, Said] = {}
-        super().prepare(rows)
-        for row in rows:
-            self.require_new(row)
+        self.require(rows, "qualification_code", "unit_code")
+        sectors, occupations = rows.get("sector"), rows.get("occupation")
+        no_sector, no_occupation = np.equal(sectors, None), np.equal(occupations, None)
+        self.problems(
+            rows,
+            ~no_occupation & no_sector,
+            "sector",
+            "ระบุอาชีพแล้วต้องระบุสาขาวิชาชีพของอาชีพนั้นด้วย",
+        )
+        self.problems(
+            rows, ~no_sector & no_occupation, "occupation", "ระบุสาขาวิชาชีพแล้วต้องระบุอาชีพด้วย"
+        )
+        # A sector or an occupation alone (already reported) says nothing about either.
+        paired = no_sector == no_occupation
+        keyed = np.not_equal(qcodes, None) & np.not_equal(ucodes, None)
+        rows.key[keyed] = objects(list(zip(qcodes[keyed], ucodes[keyed], strict=True)))
+        said_columns = {name: rows.get(name) for name in QUALIFICATION_COLUMNS}
+        titles = rows.get("unit_title")
+        headers = {
+            name: self.header(name)
+            for name in ("qualification_code", "unit_code", "unit_title", *QUALIFICATION_COLUMNS)
+        }
+        numbers = rows.numbers.tolist()
+        # In file order: the first value a file gives a qualification or unit wins.
+        for position in range(len(rows)):
+            qcode, ucode = qcodes[position], ucodes[position]
+            if qcode is not None:
+                said = self.said_q.get(qcode)
+                if said is None:
+                    said = self.said_q[qcode] = Said()
+                for name in QUALIFICATION_COLUMNS:
+                    if paired[position] or name not in NAMED:
+                        value = said_columns[name][position]
+                        if value is not None:
+                            self.gather(
+                                rows,
+                                position,
+                                numbers[position],
+                                said,
+                                name,
+                                value,
+                                headers["qualification_code"],
+                                headers[name],
+                                qcode,
+                            )
+            if ucode is not None and titles[position] is not None:
+                said = self.said_u.get(ucode)
+                if said is None:
+                    said = self.said_u[ucode] = Said()
+                self.gather(
+                    rows,
+                    position,
+                    numbers[position],
+                    said,
+                    "unit_title",
+                    titles[position],
+                    headers["unit_code"],
+                    headers["unit_title"],
+                    ucode,
+                )
+        self.require_new(rows, headers)
 
-    def prepare_row(self, row: Row) -> None:
-        values = row.values
-        self.require(row, "qualification_code", "unit_code")
-        qcode, ucode = values.get("qualification_code"), values.get("unit_code")
-        if qcode is not None and ucode is not None:
-            row.key = (qcode, ucode)
-        sector, occupation = values.get("sector"), values.get("occupation")
-        if occupation is not None and sector is None:
-            self.problem(row, "sector", "ระบุอาชีพแล้วต้องระบุสาขาวิชาชีพของอาชีพนั้นด้วย")
-        if sector is not None and occupation is None:
-            self.problem(row, "occupation", "ระบุสาขาวิชาชีพแล้วต้องระบุอาชีพด้วย")
-        if qcode is not None:
-            said = self.said_q.setdefault(qcode, Said())
-            # A sector or an occupation alone (already reported) says nothing about either.
-            paired = (sector is None) == (occupation is None)
-            for name in QUALIFICATION_COLUMNS:
-                if paired or name not in NAMED:
-                    self.gather(row, said, name, "qualification_code", qcode)
-        if ucode is not None:
-            self.gather(
-                row, self.said_u.setdefault(ucode, Said()), "unit_title", "unit_code", ucode
+    def load_stored(self, qcodes: set[str], ucodes: set[str]) -> None:
+        """The file's qualifications (with occupation, sector and units) and units, by code."""
+        self.qualifications: dict[str, Qualification] = {}
+        for codes in chunked(sorted(qcodes)):
+            query = (
+                select(Qualification)
+                .where(Qualification.code.in_(codes))
+                .options(
+                    selectinload(Qualification.occupation).selectinload(Occupation.sector),
+                    selectinload(Qualification.units),
+                )
             )
+            self.qualifications.update((q.code, q) for q in self.session.scalars(query))
+        self.units: dict[str, CompetencyUnit] = {}
+        for codes in chunked(sorted(ucodes)):
+            query = select(CompetencyUnit).where(CompetencyUnit.code.in_(codes))
+            self.units.update((u.code, u) for u in self.session.scalars(query))
+        # Links stored, by codes; the units of a qualification are loaded with it.
+        self.links = {(q.code, u.code) for q in self.qualifications.values() for u in q.units}
 
-    def gather(self, row: Row, said: Said, name: str, code_column: str, code: str) -> None:
+    def gather(
+        self,
+        rows: RowTable,
+        position: int,
+        number: int,
+        said: Said,
+        name: str,
+        value: Any,
+        code_header: str,
+        header: str,
+        code: str,
+    ) -> None:
         """Keep the first value the file gives; reject a later row that gives another."""
-        value = row.values.get(name)
-        if value is None:
+        first = said.values.get(name)
+        if first is None:
+            said.values[name] = (value, number)
             return
-        if name not in said.values:
-            said.values[name] = (value, row.number)
+        first_value, first_number = first
+        if same(first_value, value):
             return
-        first, number = said.values[name]
-        if same(first, value):
-            return
-        self.problem(
-            row,
-            name,
-            f'{self.header(code_column)} "{code}" ในแถวที่ {number} มี{self.header(name)} '
-            f'"{first}" แต่แถวนี้เป็น "{value}" ทุกแถวของรหัสเดียวกันต้องระบุให้ตรงกัน',
+        rows.add_problem(
+            position,
+            header,
+            f'{code_header} "{code}" ในแถวที่ {first_number} มี{header} '
+            f'"{first_value}" แต่แถวนี้เป็น "{value}" ทุกแถวของรหัสเดียวกันต้องระบุให้ตรงกัน',
         )
 
-    def require_new(self, row: Row) -> None:
+    def require_new(self, rows: RowTable, headers: dict[str, str]) -> None:
         """A qualification or unit not yet stored needs its title (and level) somewhere."""
-        if row.key is None:
-            return
-        qcode, ucode = row.key
-        if qcode not in self.qualifications:
-            for name in ("qualification", "level"):
-                if self.said_q[qcode].get(name) is None and not self.has_problem(row, name):
-                    self.problem(
-                        row,
-                        name,
-                        f'ไม่ได้ระบุ{self.header(name)} (คุณวุฒิ "{qcode}" ยังไม่มีในระบบ '
-                        "ต้องระบุในแถวใดแถวหนึ่งของคุณวุฒินี้)",
+        unit_header = headers["unit_title"]
+        for position in np.flatnonzero(np.not_equal(rows.key, None)):
+            qcode, ucode = rows.key[position]
+            if qcode not in self.qualifications:
+                said = self.said_q[qcode]
+                for name in ("qualification", "level"):
+                    header = headers[name]
+                    if said.get(name) is None and not rows.has_problem(position, header):
+                        rows.add_problem(
+                            position,
+                            header,
+                            f'ไม่ได้ระบุ{header} (คุณวุฒิ "{qcode}" ยังไม่มีในระบบ '
+                            "ต้องระบุในแถวใดแถวหนึ่งของคุณวุฒินี้)",
+                        )
+            said_unit = self.said_u.get(ucode)
+            if ucode not in self.units and (
+                said_unit is None or said_unit.get("unit_title") is None
+            ):
+                if not rows.has_problem(position, unit_header):
+                    rows.add_problem(
+                        position,
+                        unit_header,
+                        f'ไม่ได้ระบุ{unit_header} (หน่วยสมรรถนะ "{ucode}" ยังไม่มีในระบบ)',
                     )
-        if ucode not in self.units and self.said_u[ucode].get("unit_title") is None:
-            if not self.has_problem(row, "unit_title"):
-                self.problem(
-                    row,
-                    "unit_title",
-                    f'ไม่ได้ระบุ{self.header("unit_title")} (หน่วยสมรรถนะ "{ucode}" ยังไม่มีในระบบ)',
-                )
 
     # ------------------------------------------------------------------ compare
 
-    def compare(self, rows: list[Row]) -> None:
+    def compare(self, rows: RowTable, positions: np.ndarray) -> None:
         # A qualification's or unit's changes are told once, on its first valid row.
         told: set[tuple[str, str]] = set()
-        for row in rows:
-            qcode, ucode = row.key
+        for position in positions.tolist():
+            qcode, ucode = rows.key[position]
             qualification = self.qualifications.get(qcode)
             unit = self.units.get(ucode)
+            changes: dict[str, tuple[Any, Any]] = {}
             if qualification is not None:
-                row.record_id = qualification.id
+                rows.record_id[position] = qualification.id
                 if ("q", qcode) not in told:
                     told.add(("q", qcode))
-                    self.diff_said(row, self.said_q[qcode], stored_qualification(qualification))
+                    diff_said(changes, self.said_q[qcode], stored_qualification(qualification))
             if unit is not None and ("u", ucode) not in told:
                 told.add(("u", ucode))
-                self.diff_said(row, self.said_u[ucode], {"unit_title": unit.title})
-            linked = (
-                qualification is not None
-                and unit is not None
-                and (qualification.id, unit.id) in self.links
-            )
+                said_unit = self.said_u.get(ucode) or Said()
+                diff_said(changes, said_unit, {"unit_title": unit.title})
+            if changes:
+                rows.changes[position] = changes
+            linked = qualification is not None and unit is not None and (qcode, ucode) in self.links
             if not linked:
-                row.outcome = NEW
+                rows.outcome[position] = NEW
             else:
-                row.outcome = UPDATED if row.changes else UNCHANGED
-
-    @staticmethod
-    def diff_said(row: Row, said: Said, stored: dict[str, Any]) -> None:
-        for name, old in stored.items():
-            new = said.get(name)
-            if new is None:
-                continue
-            # Sectors and occupations are found by name; titles are stored as written.
-            changed = not same(old, new) if name in NAMED else old != new
-            if changed:
-                row.changes[name] = (old, new)
+                rows.outcome[position] = UPDATED if changes else UNCHANGED
 
     # ------------------------------------------------------------------ write
 
-    def write(self, rows: list[Row]) -> None:
-        self.sectors = {key_text(s.name_th): s for s in self.session.scalars(select(Sector))}
+    def write(self, rows: RowTable, positions: np.ndarray) -> None:
+        query = select(Sector).options(selectinload(Sector.occupations))
+        self.sectors = {key_text(s.name_th): s for s in self.session.scalars(query)}
+        # Occupations by (sector, name) ignoring case and spaces, as references match
+        # everywhere in imports; the first of a sector's occupations wins.
         self.occupations: dict[tuple[str, str], Occupation] = {}
+        for sector_key, sector in self.sectors.items():
+            for occupation in sector.occupations:
+                self.occupations.setdefault((sector_key, key_text(occupation.name_th)), occupation)
         self.written_q: dict[str, Qualification] = {}
         self.written_u: dict[str, CompetencyUnit] = {}
-        for row in rows:
-            qcode, ucode = row.key
+        linked = set(self.links)
+        for position in positions.tolist():
+            qcode, ucode = rows.key[position]
             qualification = self.write_qualification(qcode)
             unit = self.write_unit(ucode)
-            if unit not in qualification.units:
+            if (qcode, ucode) not in linked:
+                linked.add((qcode, ucode))
                 qualification.units.append(unit)
         self.session.flush()
 
@@ -246,7 +311,7 @@ class StandardImporter(Importer):
         said = self.said_q[code]
         qualification = self.qualifications.get(code)
         if qualification is None:
-            qualification = Qualification(code=code)
+            qualification = Qualification(code=code, units=[])
             self.session.add(qualification)
         for name, attribute in (("qualification", "title"), ("level", "level")):
             value = said.get(name)
@@ -263,7 +328,8 @@ class StandardImporter(Importer):
     def write_unit(self, code: str) -> CompetencyUnit:
         if code in self.written_u:
             return self.written_u[code]
-        title = self.said_u[code].get("unit_title")
+        said = self.said_u.get(code)
+        title = said.get("unit_title") if said is not None else None
         unit = self.units.get(code)
         if unit is None:
             unit = CompetencyUnit(code=code, title=title)
@@ -276,20 +342,29 @@ class StandardImporter(Importer):
     def occupation(self, sector_name: str, name: str) -> Occupation:
         """Find an occupation by its sector and name, or make it (and its sector)."""
         key = (key_text(sector_name), key_text(name))
-        if key in self.occupations:
-            return self.occupations[key]
+        found = self.occupations.get(key)
+        if found is not None:
+            return found
         sector = self.sectors.get(key[0])
         if sector is None:
             sector = Sector(name_th=sector_name)
             self.session.add(sector)
             self.sectors[key[0]] = sector
-        # Names match ignoring case and spaces, as references do everywhere in imports.
-        found = next((o for o in sector.occupations if key_text(o.name_th) == key[1]), None)
-        if found is None:
-            found = Occupation(name_th=name, sector=sector)
-            self.session.add(found)
+        found = Occupation(name_th=name, sector=sector)
+        self.session.add(found)
         self.occupations[key] = found
         return found
+
+
+def diff_said(changes: dict[str, tuple[Any, Any]], said: Said, stored: dict[str, Any]) -> None:
+    for name, old in stored.items():
+        new = said.get(name)
+        if new is None:
+            continue
+        # Sectors and occupations are found by name; titles are stored as written.
+        changed = not same(old, new) if name in NAMED else old != new
+        if changed:
+            changes[name] = (old, new)
 
 
 def stored_qualification(qualification: Qualification) -> dict[str, Any]:
@@ -304,6 +379,8 @@ def stored_qualification(qualification: Qualification) -> dict[str, Any]:
 
 def same(old: Any, new: Any) -> bool:
     """Compare stored and file values; text ignoring case and spaces."""
+    if old == new:  # most rows repeat their qualification's values exactly
+        return True
     if isinstance(old, str) and isinstance(new, str):
         return key_text(old) == key_text(new)
     return old == new
