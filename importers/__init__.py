@@ -33,9 +33,19 @@ KINDS: dict[str, type[Importer]] = {
     for importer in (
         AgencyImporter,
         TeacherImporter,
-        *(getattr(__import__(f"importers.{m}", fromlist=[c]), c) for m, c in (("standards", "StandardImporter"), ("scholarships", "ScholarshipImporter"))),  # noqa: E501 - temporary registration (standards/scholarships helper)
+        *(
+            getattr(__import__(f"importers.{m}", fromlist=[c]), c)
+            for m, c in (("standards", "StandardImporter"), ("scholarships", "ScholarshipImporter"))
+        ),  # noqa: E501 - temporary registration (standards/scholarships helper)
         __import__("importers.placements", fromlist=["_"]).PlacementImporter,
-        *(getattr(__import__(f"importers.{m}", fromlist=[c]), c) for m, c in (("mous", "MouImporter"), ("curricula", "CurriculumImporter"), ("alignment", "AlignmentImporter"))),  # noqa: E501 - temporary registration (mous/curricula/alignment helper)
+        *(
+            getattr(__import__(f"importers.{m}", fromlist=[c]), c)
+            for m, c in (
+                ("mous", "MouImporter"),
+                ("curricula", "CurriculumImporter"),
+                ("alignment", "AlignmentImporter"),
+            )
+        ),  # noqa: E501 - temporary registration (mous/curricula/alignment helper)
     )
 }
 
@@ -58,6 +68,7 @@ def import_file(
     sheets = read_sheets(content, filename, limits or Limits())
     importer.progress("read", 1, 1)
     table = find_table(sheets, importer.columns)
+    del sheets  # the whole workbook: only the table's rows go on
     return importer.run(table, filename, dry_run=dry_run, skip_invalid=skip_invalid)
 
 

@@ -86,6 +86,7 @@ class Importer:
         self.check_columns(table)
         try:
             rows = parse_table(table, self.columns, self.progress)
+            table.release()
             check_values(rows, table, self.columns, self)
             self.prepare(rows)
             self.mark_duplicates(rows)
@@ -124,7 +125,7 @@ class Importer:
                 continue
             groups = [[self.column(name) for name in group] for group in alternatives]
             raise ReadError(missing_columns_message(groups, table.headers, present))
-        if table.cells.empty:
+        if table.empty:
             raise ReadError("ไฟล์มีแต่หัวตาราง ไม่มีข้อมูลให้นำเข้า")
 
     def column(self, name: str) -> Column:

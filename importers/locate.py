@@ -32,13 +32,23 @@ class Table:
     header_row: int
     headers: list[str]
     positions: dict[str, int]
-    # The data rows' cells (every column of the sheet), indexed by row number.
-    cells: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The sheet's cells, and which of its rows (0-based) are the table's data rows.
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    kept: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     unknown: list[str] = field(default_factory=list)
 
     @property
     def numbers(self) -> np.ndarray:
-        return self.cells.index.to_numpy(dtype=np.int64)
+        """The sheet's row numbers of the data rows, as the sender sees them."""
+        return self.kept + 1
+
+    @property
+    def empty(self) -> bool:
+        return len(self.kept) == 0
+
+    def release(self) -> None:
+        """Let the sheet's cells go once they are parsed, keeping the row numbers."""
+        self.frame = self.frame.iloc[:0, :0]
 
     def header_of(self, column: str) -> str:
         """Return the header as written in the file for a column name."""
@@ -46,11 +56,9 @@ class Table:
         return self.headers[position] if position is not None else column
 
     def column(self, name: str) -> pd.Series:
-        """The raw text of a mapped column, one cell per data row."""
-        position = self.positions[name]
-        if position in self.cells.columns:
-            return self.cells[position]
-        return pd.Series(None, index=self.cells.index, dtype="str")
+        """The raw text of a mapped column, one cell per data row (taken when asked for, so
+        that only one column is copied at a time)."""
+        return self.frame[self.positions[name]].take(self.kept)
 
 
 def header_text(cell: str | None) -> str:
@@ -97,21 +105,19 @@ def find_table(sheets: Sequence[Sheet], columns: Sequence[Column]) -> Table:
         index + 1,
         headers,
         mapped.positions,
+        sheet.frame,
         data_rows(sheet.frame, index + 1),
         mapped.unknown,
     )
 
 
-def data_rows(frame: pd.DataFrame, after: int) -> pd.DataFrame:
-    """The rows below row number `after`, indexed by row number, without blank or totals rows.
+def data_rows(frame: pd.DataFrame, after: int) -> np.ndarray:
+    """The positions (0-based) of the rows below row `after` that are neither blank nor totals.
 
     Column by column: a row is blank when every cell is, and a totals line such as
     "รวม 240 คน" is a row whose first cell that is not blank says so.
     """
     body = frame.iloc[after:]
-    body = body.set_axis(pd.RangeIndex(after + 1, after + 1 + len(body)), axis=0)
-    if body.empty:
-        return body
     empty = np.ones(len(body), dtype=bool)
     total = np.zeros(len(body), dtype=bool)
     for position in body.columns:
@@ -122,4 +128,4 @@ def data_rows(frame: pd.DataFrame, after: int) -> pd.DataFrame:
             said = cells[first].str.lower().str.startswith(TOTAL_WORDS)
             total[np.flatnonzero(first)] = said.to_numpy(dtype=bool)
         empty &= ~present
-    return body[~(empty | total)]
+    return np.flatnonzero(~(empty | total)) + after

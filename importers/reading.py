@@ -143,6 +143,7 @@ def read_workbook(content: bytes) -> list[Sheet]:
                 raise unreadable(error) from error
         frame.columns = range(frame.shape[1])
         sheets.append(Sheet(name, frame))
+    del book  # calamine's copy of the workbook
     return sheets
 
 

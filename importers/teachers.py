@@ -12,7 +12,7 @@ from importers.columns import Column, person_name_columns
 from importers.importer import COLLEGE_MISSING, Importer
 from importers.lookups import AgencyIndex
 from importers.results import NEW, UPDATED, RowTable
-from importers.store import BulkTable, log_created, log_updated
+from importers.store import BulkTable, insert_logged, update_logged
 from models import Teacher
 
 KEY = "national_id"
@@ -101,31 +101,19 @@ class TeacherImporter(Importer):
 
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
         now = dt.datetime.now()
-        bulk = BulkTable(self.session, Teacher.__table__)
+        table = Teacher.__table__
         new = positions[rows.outcome[positions] == NEW]
         # In key order the unique index grows at its end instead of everywhere at once.
         new = new[np.argsort(rows.key[new].astype(str), kind="stable")]
         columns = {KEY: rows.key[new].tolist()}
         for name in FIELDS:
             columns[name] = rows.get(name)[new].tolist()
-        stamps = {"created_at": now, "updated_at": now, "is_active": True}
-        for name, value in stamps.items():
+        for name, value in {"created_at": now, "updated_at": now, "is_active": True}.items():
             columns[name] = [value] * len(new)
         changed = positions[rows.outcome[positions] == UPDATED]
-        updates = [
-            {
-                "id": rows.record_id[p],
-                "updated_at": now,
-                **{f: v[1] for f, v in rows.changes[p].items()},
-            }
-            for p in changed
-        ]
         total = len(new) + len(changed)
         self.progress("write", 0, total)
-        bulk.insert(columns)
+        insert_logged(self.session, table, KEY, columns)
         self.progress("write", len(new), total)
-        bulk.update(updates)
-        ids = bulk.fetch(("id",), KEY, columns[KEY])["id"].reindex(columns[KEY]).tolist()
-        log_created(self.session, Teacher.__tablename__, ids, columns)
-        log_updated(self.session, Teacher.__tablename__, rows, changed)
+        update_logged(self.session, table, rows, changed, {"updated_at": now})
         self.progress("write", total, total)

@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from importers import KINDS, ReadError, import_file, templates
-from importers.columns import find_table
 from importers.columns import header_key as columns_header_key
 from importers.headers import (
     DATA_SHEET,
@@ -33,7 +32,8 @@ from importers.headers import (
     match_header,
     missing_columns_message,
 )
-from importers.reading import Sheet, read_sheets
+from importers.locate import find_table
+from importers.reading import read_sheets
 from models import Teacher, db
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
@@ -368,7 +368,8 @@ def test_only_the_instructions_sheet_looks_like_instructions(kind):
     assert looks_like_instructions(sheets[HELP_SHEET])
     assert not looks_like_instructions(sheets[DATA_SHEET])
     # The whole template still reads as its data sheet.
-    table = find_table([Sheet(name, rows) for name, rows in sheets.items()], KINDS[kind].columns)
+    workbook = read_sheets(templates.build_template(kind), f"{kind}.xlsx")
+    table = find_table(workbook, KINDS[kind].columns)
     assert table.sheet == DATA_SHEET
 
 
