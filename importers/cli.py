@@ -26,7 +26,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import audit
@@ -36,6 +36,7 @@ from importers.reading import check_size
 from importers.service import display_name, stored_name, update_batch
 from importers.undo import UndoResult, UnknownBatch, table_label, undo_batch
 from models import ImportBatch, ImportStatus, User, db
+from schema import ensure_schema
 
 WRITTEN, REJECTED_EXIT, UNREADABLE = 0, 1, 2
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -347,19 +348,6 @@ def undo_summary(result: UndoResult) -> str:
     else:
         lines.append(f"ย้อนการนำเข้าเรียบร้อย บันทึกไว้ในประวัติการนำเข้า รายการเลขที่ {result.undo_batch_id}")
     return "\n".join(lines)
-
-
-def ensure_schema() -> None:
-    """Apply the migrations, so that a fresh database works.
-
-    A database built without them (db.create_all, as the tests do) has tables but no
-    alembic_version; upgrading it would fail on its existing tables, so it is left as it is.
-    """
-    from seed.cli import apply_migrations
-
-    tables = set(inspect(db.engine).get_table_names())
-    if not tables or "alembic_version" in tables:
-        apply_migrations()
 
 
 def read_file(path: Path, limits: Limits) -> bytes:
