@@ -2,31 +2,50 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 from typing import Any
 
+import click
 import fontpkg_sarabun
 from flask import Flask, render_template, send_from_directory
+from flask.cli import AppGroup, ScriptInfo
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import audit
 import auth
 import i18n
-from admin import init_admin
 from config import defaults, load_secret_key
 from models import db
 
 HERE = Path(__file__).resolve().parent
 SARABUN = Path(fontpkg_sarabun.ROOT) / "files"
+# The flask commands that serve or show the pages, and so need the admin screens.
+SERVING_COMMANDS = {"run", "routes", "shell"}
+# The app's own commands, each imported when it is run or listed (so that `import` does not
+# load ReportLab for `report`).
+COMMANDS = {
+    "user": "auth:user_cli",
+    "seed": "seed.cli:seed_command",
+    "demo": "seed.cli:demo_command",
+    "import": "importers.cli:import_command",
+    "import-undo": "importers.cli:undo_command",
+    "report": "reports.cli:report_command",
+}
 migrate = Migrate()
 csrf = CSRFProtect()
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults in code, then FLASK_* environment variables, then overrides."""
+    """Build the app: defaults in code, then FLASK_* environment variables, then overrides.
+
+    The admin screens are left out only when the flask CLI builds the app for a command
+    that serves no pages (ADMIN_SCREENS None, the default, decides so; True or False says).
+    """
     app = Flask(__name__, instance_relative_config=True)
+    app.cli = Commands(COMMANDS, name=app.name)
     app.config.from_mapping(defaults(app.instance_path))
     app.config.from_prefixed_env()
     if overrides:
@@ -40,8 +59,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
-    init_admin(app)
-    register_commands(app)
+    if app.config.get("ADMIN_SCREENS", None) is None:
+        app.config["ADMIN_SCREENS"] = serves_pages()
+    if app.config["ADMIN_SCREENS"]:
+        # Importing the screens (Flask-Admin, every form, ReportLab) is most of the start-up.
+        from admin import init_admin
+
+        init_admin(app)
 
     @app.route("/fonts/<path:name>")
     def fonts(name: str):
@@ -59,14 +83,36 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def register_commands(app: Flask) -> None:
-    """Add the command groups of each area."""
-    from importers.cli import import_command
-    from reports.cli import report_command
-    from seed.cli import demo_command, seed_command
+def serves_pages() -> bool:
+    """Whether the app being built will serve or show its pages, by how it is started.
 
-    app.cli.add_command(auth.user_cli)
-    app.cli.add_command(seed_command)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(import_command)
-    app.cli.add_command(report_command)
+    The flask CLI builds the app inside its click context: `run`, `routes` and `shell` from
+    their own command, Flask-Migrate's `db` commands from theirs, and the group itself when
+    it looks up (or lists) the app's own commands: import, report, seed, demo, user. Only the
+    first three need the screens. Outside the CLI (a WSGI server, the tests) the app always
+    has them.
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.find_object(ScriptInfo) is None:
+        return True
+    # Climb to the context just below the flask group: the command being run.
+    while ctx.parent is not None and ctx.parent.parent is not None:
+        ctx = ctx.parent
+    return ctx.parent is not None and ctx.info_name in SERVING_COMMANDS
+
+
+class Commands(AppGroup):
+    """The app's command group: commands named by "module:attribute" load when looked up."""
+
+    def __init__(self, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lazy = dict(lazy)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy:
+            module, _, attribute = self.lazy[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
