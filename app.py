@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,14 @@ from flask import Flask, render_template, send_from_directory
 from flask.cli import AppGroup, ScriptInfo
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 
 import audit
 import auth
 import i18n
 from config import defaults, load_secret_key
-from models import db
+from models import ImportBatch, db
 
 HERE = Path(__file__).resolve().parent
 SARABUN = Path(fontpkg_sarabun.ROOT) / "files"
@@ -36,6 +39,7 @@ COMMANDS = {
 }
 migrate = Migrate()
 csrf = CSRFProtect()
+logger = logging.getLogger(__name__)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -80,6 +84,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     def too_large(error):
         return render_template("error.html", message=i18n.too_large_message(app)), 413
 
+    if app.config["ADMIN_SCREENS"]:
+        # The pages list imports: those a restart cut short must not show as running.
+        recover_imports(app)
     return app
 
 
@@ -99,6 +106,26 @@ def serves_pages() -> bool:
     while ctx.parent is not None and ctx.parent.parent is not None:
         ctx = ctx.parent
     return ctx.parent is not None and ctx.info_name in SERVING_COMMANDS
+
+
+def recover_imports(app: Flask) -> None:
+    """Mark the imports whose process died (a restart) as failed; never fail the start-up."""
+    from importers.recovery import recover_stale
+
+    try:
+        with app.app_context():
+            try:
+                if inspect(db.engine).has_table(ImportBatch.__tablename__):
+                    recovered = recover_stale(db.session)
+                    if recovered:
+                        logger.warning("imports left unfinished by a restart: %s", recovered)
+            finally:
+                db.session.remove()
+    except SQLAlchemyError as error:
+        # A database not yet migrated, or not reachable yet: the commands and pages say so.
+        logger.info("imports cut short by a restart not looked for: %s", error)
+    except Exception:
+        logger.exception("imports cut short by a restart not looked for")
 
 
 class Commands(AppGroup):
