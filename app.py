@@ -2,62 +2,54 @@
 
 from __future__ import annotations
 
+import importlib
+import logging
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
+import click
 import fontpkg_sarabun
 from flask import Flask, render_template, send_from_directory
+from flask.cli import AppGroup, ScriptInfo
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 
 import audit
 import auth
 import i18n
-from admin import init_admin
-from models import db
+from config import defaults, load_secret_key
+from models import ImportBatch, db
 
 HERE = Path(__file__).resolve().parent
 SARABUN = Path(fontpkg_sarabun.ROOT) / "files"
+# The flask commands that serve or show the pages, and so need the admin screens.
+SERVING_COMMANDS = {"run", "routes", "shell"}
+# The app's own commands, each imported when it is run or listed (so that `import` does not
+# load ReportLab for `report`).
+COMMANDS = {
+    "user": "auth:user_cli",
+    "seed": "seed.cli:seed_command",
+    "demo": "seed.cli:demo_command",
+    "import": "importers.cli:import_command",
+    "import-undo": "importers.cli:undo_command",
+    "report": "reports.cli:report_command",
+}
 migrate = Migrate()
 csrf = CSRFProtect()
-
-# Keys that are known placeholders are as bad as none.
-WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me"}
-
-
-def defaults(instance_path: str) -> dict[str, Any]:
-    """Return the built-in configuration, overridden by FLASK_* variables and tests."""
-    import_max_bytes = 50 * 1024 * 1024
-    return {
-        "SQLALCHEMY_DATABASE_URI": "sqlite:///samatta.db",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
-        # Imports are the largest uploads: Flask refuses anything bigger (413, in Thai).
-        "MAX_CONTENT_LENGTH": import_max_bytes,
-        "MOU_DOCUMENT_MAX_BYTES": 10 * 1024 * 1024,
-        "BABEL_DEFAULT_LOCALE": "th",
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
-        "LANGUAGES": ["th", "en"],
-        "OFFICE_NAME": "สำนักพัฒนาสมรรถนะครูและบุคลากรอาชีวศึกษา",
-        "SECRET_KEY_FILE": os.path.join(instance_path, "secret_key"),
-        "SESSION_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_SAMESITE": "Lax",
-        "WTF_CSRF_TIME_LIMIT": None,
-        "IMPORT_FOLDER": os.path.join(instance_path, "imports"),
-        "IMPORT_MAX_BYTES": import_max_bytes,
-        # Files from this size up are checked and written in a thread while the page polls.
-        "IMPORT_BACKGROUND": True,
-        "IMPORT_BACKGROUND_MIN_BYTES": 256 * 1024,
-    }
+logger = logging.getLogger(__name__)
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults in code, then FLASK_* environment variables, then overrides."""
+    """Build the app: defaults in code, then FLASK_* environment variables, then overrides.
+
+    The admin screens are left out only when the flask CLI builds the app for a command
+    that serves no pages (ADMIN_SCREENS None, the default, decides so; True or False says).
+    """
     app = Flask(__name__, instance_relative_config=True)
+    app.cli = Commands(COMMANDS, name=app.name)
     app.config.from_mapping(defaults(app.instance_path))
     app.config.from_prefixed_env()
     if overrides:
@@ -71,8 +63,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
-    init_admin(app)
-    register_commands(app)
+    if app.config.get("ADMIN_SCREENS", None) is None:
+        app.config["ADMIN_SCREENS"] = serves_pages()
+    if app.config["ADMIN_SCREENS"]:
+        # Importing the screens (Flask-Admin, every form, ReportLab) is most of the start-up.
+        from admin import init_admin
+
+        init_admin(app)
 
     @app.route("/fonts/<path:name>")
     def fonts(name: str):
@@ -87,58 +84,62 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     def too_large(error):
         return render_template("error.html", message=i18n.too_large_message(app)), 413
 
+    if app.config["ADMIN_SCREENS"]:
+        # The pages list imports: those a restart cut short must not show as running.
+        recover_imports(app)
     return app
 
 
-def load_secret_key(app: Flask) -> None:
-    """Take SECRET_KEY from config, else from the instance file the demo command writes."""
-    key = app.config.get("SECRET_KEY")
-    path = Path(app.config["SECRET_KEY_FILE"])
-    if not key and path.exists():
-        key = path.read_text().strip()
-    if not key and app.testing:
-        key = secrets.token_hex(32)
-    app.config["SECRET_KEY"] = key if key not in WEAK_SECRET_KEYS else None
+def serves_pages() -> bool:
+    """Whether the app being built will serve or show its pages, by how it is started.
 
-    if app.config["SECRET_KEY"] is None:
-        # Commands such as `demo` may still run (they create the key); serving may not.
-        @app.before_request
-        def refuse_without_secret_key():
-            return render_template("error.html", message=i18n.no_secret_key_message(path)), 503
-
-
-def write_secret_key(app: Flask) -> Path | None:
-    """Create the instance secret key file if the app has no key; return its path when created."""
-    path = Path(app.config["SECRET_KEY_FILE"])
-    if app.config.get("SECRET_KEY") or path.exists():
-        return None
-    path.write_text(secrets.token_hex(32))
-    path.chmod(0o600)
-    return path
+    The flask CLI builds the app inside its click context: `run`, `routes` and `shell` from
+    their own command, Flask-Migrate's `db` commands from theirs, and the group itself when
+    it looks up (or lists) the app's own commands: import, report, seed, demo, user. Only the
+    first three need the screens. Outside the CLI (a WSGI server, the tests) the app always
+    has them.
+    """
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.find_object(ScriptInfo) is None:
+        return True
+    # Climb to the context just below the flask group: the command being run.
+    while ctx.parent is not None and ctx.parent.parent is not None:
+        ctx = ctx.parent
+    return ctx.parent is not None and ctx.info_name in SERVING_COMMANDS
 
 
-@event.listens_for(Engine, "connect")
-def sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """Enforce foreign keys, allow readers during writes and cache more pages on SQLite."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        # 32 MB of page cache (the default is 2 MB): a 100,000-row import touches indexes
-        # far larger than that.
-        cursor.execute("PRAGMA cache_size=-32768")
-        cursor.close()
+def recover_imports(app: Flask) -> None:
+    """Mark the imports whose process died (a restart) as failed; never fail the start-up."""
+    from importers.recovery import recover_stale
+
+    try:
+        with app.app_context():
+            try:
+                if inspect(db.engine).has_table(ImportBatch.__tablename__):
+                    recovered = recover_stale(db.session)
+                    if recovered:
+                        logger.warning("imports left unfinished by a restart: %s", recovered)
+            finally:
+                db.session.remove()
+    except SQLAlchemyError as error:
+        # A database not yet migrated, or not reachable yet: the commands and pages say so.
+        logger.info("imports cut short by a restart not looked for: %s", error)
+    except Exception:
+        logger.exception("imports cut short by a restart not looked for")
 
 
-def register_commands(app: Flask) -> None:
-    """Add the command groups of each area."""
-    from importers.cli import import_command
-    from reports.cli import report_command
-    from seed.cli import demo_command, seed_command
+class Commands(AppGroup):
+    """The app's command group: commands named by "module:attribute" load when looked up."""
 
-    app.cli.add_command(auth.user_cli)
-    app.cli.add_command(seed_command)
-    app.cli.add_command(demo_command)
-    app.cli.add_command(import_command)
-    app.cli.add_command(report_command)
+    def __init__(self, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.lazy = dict(lazy)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy:
+            module, _, attribute = self.lazy[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)

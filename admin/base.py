@@ -24,7 +24,7 @@ from werkzeug.utils import secure_filename
 from admin.fields import ThaiModelConverter
 from exports import be_text, safe_text, write_xlsx
 from i18n import form_translations
-from models import Choice, db
+from models import AuditLog, Choice, db
 from thai.dates import format_be, format_be_datetime
 from thai.nid import format_national_id, mask_national_id
 
@@ -185,6 +185,9 @@ class SecureModelView(SecureMixin, ModelView):
     create_modal = False
     # Thai labels for columns every view shares.
     column_labels: dict[str, Any] = {}
+    # The details page lists the record's change log under its fields.
+    details_template = "admin/model/samatta_details.html"
+    history_limit = 200
 
     def __init__(self, model: Any, **kwargs: Any) -> None:
         super().__init__(model, db, **kwargs)
@@ -200,6 +203,33 @@ class SecureModelView(SecureMixin, ModelView):
     @property
     def can_delete(self) -> bool:
         return self.allow_delete and self.may_write()
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        if template == self.details_template and kwargs.get("model") is not None:
+            kwargs["history"] = self.record_history(kwargs["model"])
+        return super().render(template, **kwargs)
+
+    def record_history(self, model: Any) -> list[AuditLog]:
+        """The record's change-log rows, newest first: when, who, what, and by which import."""
+        identity = sa_inspect(model).identity
+        if not identity:
+            return []
+        return list(
+            db.session.scalars(
+                select(AuditLog)
+                .where(
+                    AuditLog.table_name == model.__tablename__,
+                    AuditLog.record_id == str(identity[0]),
+                )
+                .order_by(AuditLog.id.desc())
+                .limit(self.history_limit)
+            )
+        )
+
+    def history_label(self, name: str) -> str:
+        """A changed field as the record's screens label it."""
+        label = self.column_labels.get(name) or self.column_labels.get(name.removesuffix("_id"))
+        return str(label) if label else name
 
     def _get_filter_groups(self) -> Any:
         # Options such as fiscal years come from the database: read them on every list page.

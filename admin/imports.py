@@ -36,6 +36,7 @@ from i18n import form_translations
 from importers import KINDS, ReadError, service
 from importers.results import NEW, REJECTED, UNCHANGED, UPDATED
 from importers.templates import build_template, is_required, template_filename
+from importers.undo import UnknownBatch, undo_batch
 from models import ImportBatch, ImportStatus, PlacementRound, db
 from thai.dates import fiscal_year_label
 
@@ -62,6 +63,7 @@ STATUS_CLASSES = {
     ImportStatus.UNREADABLE.value: "danger",
     ImportStatus.CANCELLED.value: "secondary",
     ImportStatus.FAILED.value: "danger",
+    ImportStatus.UNDONE.value: "dark",
 }
 
 
@@ -249,6 +251,7 @@ class ImportView(SecureBaseView):
             "outcome_classes": OUTCOME_CLASSES,
             "size": format_size(batch.size),
             "may_write": self.may_write(),
+            "may_undo": may_undo(batch),
             "round_label": fiscal_year_label(batch.options["round"])
             if batch.options and batch.options.get("round")
             else None,
@@ -343,6 +346,30 @@ class ImportView(SecureBaseView):
             flash(_("This import can no longer be cancelled."), "warning")
         return redirect(url_for(".batch", batch_id=batch_id))
 
+    # ----------------------------------------------------------------- undo
+
+    @expose("/batch/<int:batch_id>/undo", methods=("GET", "POST"))
+    def undo(self, batch_id: int):
+        """Show what undoing a batch removes and restores (or why it cannot); undo on POST."""
+        if not current_user.is_admin:
+            abort(403)
+        batch = self.get_batch(batch_id)
+        try:
+            result = undo_batch(
+                db.session, batch_id, current_user.email, dry_run=request.method == "GET"
+            )
+        except UnknownBatch:
+            abort(404)
+        if request.method == "POST" and result.done:
+            flash(_("The import was undone."), "success")
+            return redirect(url_for(".batch", batch_id=result.undo_batch_id))
+        return self.render(
+            "admin/imports/undo.html",
+            batch=self.get_batch(batch_id),
+            result=result,
+            label=KINDS[batch.kind].label if batch.kind in KINDS else batch.kind,
+        )
+
     # ----------------------------------------------------------------- downloads
 
     @expose("/batch/<int:batch_id>/file")
@@ -391,6 +418,15 @@ class ImportView(SecureBaseView):
             as_attachment=True,
             download_name=template_filename(kind),
         )
+
+
+def may_undo(batch: ImportBatch) -> bool:
+    """Administrators may take back a written import (an undo itself is never undone)."""
+    return (
+        current_user.is_admin
+        and batch.status == ImportStatus.WRITTEN.value
+        and batch.undo_of_id is None
+    )
 
 
 def attention_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

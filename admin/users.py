@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import PasswordField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -50,18 +52,32 @@ def changes_formatter(view: Any, context: Any, model: AuditLog, name: str) -> st
     return json.dumps(model.changes, ensure_ascii=False, default=str) if model.changes else ""
 
 
+def batch_formatter(view: Any, context: Any, model: AuditLog, name: str) -> str:
+    """The import batch that made the change, linked to its page."""
+    if model.batch_id is None:
+        return ""
+    url = url_for("imports.batch", batch_id=model.batch_id)
+    return Markup('<a href="{0}">{1}</a>').format(
+        url, _("Import %(number)s", number=model.batch_id)
+    )
+
+
+def batch_export_formatter(view: Any, context: Any, model: AuditLog, name: str) -> str:
+    return str(model.batch_id) if model.batch_id is not None else ""
+
+
 class AuditLogView(SecureModelView):
-    """Who changed what and when: read-only."""
+    """Who changed what and when, and by which import: read-only."""
 
     admin_only = True
     allow_create = allow_edit = allow_delete = False
-    column_labels = LABELS
-    column_list = ("at", "user_email", "action", "table_name", "record_id", "changes")
+    column_labels = {**LABELS, "batch_id": _l("Import batch")}
+    column_list = ("at", "user_email", "action", "table_name", "record_id", "batch_id", "changes")
     column_searchable_list = ("user_email", "table_name", "record_id")
-    column_filters = ("at", "user_email", "action", "table_name")
+    column_filters = ("at", "user_email", "action", "table_name", "batch_id")
     column_default_sort = ("at", True)
-    column_formatters = {"changes": changes_formatter}
-    column_formatters_export = column_formatters
+    column_formatters = {"changes": changes_formatter, "batch_id": batch_formatter}
+    column_formatters_export = {"changes": changes_formatter, "batch_id": batch_export_formatter}
 
 
 def add_views(admin) -> None:

@@ -7,7 +7,8 @@ command was used wrongly.
 Every run is kept in the import history as a batch, like an upload in the admin. A write's
 batch row goes into the same transaction as the import's rows (begin_batch before the
 import, the importer's commit keeps both, its rollback neither), so the history never
-claims a write that did not happen; a run that writes nothing records its batch afterwards.
+claims a write that did not happen; a run that writes nothing records its batch afterwards
+(one whose file cannot be read leaves no trace at all).
 `import-undo` takes a written batch back.
 """
 
@@ -25,7 +26,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import audit
@@ -35,6 +36,7 @@ from importers.results import NEW, REJECTED, UNCHANGED, UPDATED
 from importers.service import display_name, stored_name, update_batch
 from importers.undo import UndoResult, UnknownBatch, table_label, undo_batch
 from models import ImportBatch, ImportStatus, User, db
+from schema import ensure_schema
 
 WRITTEN, REJECTED_EXIT, UNREADABLE = 0, 1, 2
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -149,19 +151,15 @@ def import_command(
                 **options,
             )
     except ReadError as error:
+        # A file that cannot be read leaves the database exactly as it was, history and all
+        # (the contract tests/test_import_hostile.py holds the command to).
         db.session.rollback()
+        forget_file(folder, begun)
         progress.clear()
-        batch_id = None
-        if content is not None:
-            batch_id = record_batch(
-                folder, content, ImportStatus.UNREADABLE, begun, message=str(error), **described
-            )
         if as_json:
             echo_json({"kind": kind, "file": name, "error": str(error), "written": False})
         else:
             click.echo(f"นำเข้าไฟล์ {name} ไม่ได้: {error}")
-            if batch_id is not None:
-                click.echo(batch_line(batch_id))
             click.echo("ไม่ได้บันทึกข้อมูลใดๆ")
         sys.exit(UNREADABLE)
     except BaseException:
@@ -264,16 +262,23 @@ def record_batch(
     """
     session = db.session
     session.rollback()
-    if begun is not None:
-        # Its id may have been taken since by another upload, with a file of its own.
-        taken = session.scalar(select(ImportBatch.id).where(ImportBatch.id == begun[0]))
-        if taken is None:
-            (folder / begun[1]).unlink(missing_ok=True)
+    forget_file(folder, begun)
     # A previewed run may still be confirmed in the admin: it is not finished.
     values["finished_at"] = None if status == ImportStatus.PREVIEWED else dt.datetime.now()
     batch = begin_batch(session, folder, content=content, status=status, **values)
     session.commit()
     return batch.id
+
+
+def forget_file(folder: Path, begun: tuple[int, str] | None) -> None:
+    """Remove the file kept for a write's batch that was rolled back."""
+    if begun is None:
+        return
+    # Its id may have been taken since by another upload, with a file of its own.
+    taken = db.session.scalar(select(ImportBatch.id).where(ImportBatch.id == begun[0]))
+    db.session.rollback()
+    if taken is None:
+        (folder / begun[1]).unlink(missing_ok=True)
 
 
 def outcome_values(result: ImportResult) -> dict[str, Any]:
@@ -343,19 +348,6 @@ def undo_summary(result: UndoResult) -> str:
     else:
         lines.append(f"ย้อนการนำเข้าเรียบร้อย บันทึกไว้ในประวัติการนำเข้า รายการเลขที่ {result.undo_batch_id}")
     return "\n".join(lines)
-
-
-def ensure_schema() -> None:
-    """Apply the migrations, so that a fresh database works.
-
-    A database built without them (db.create_all, as the tests do) has tables but no
-    alembic_version; upgrading it would fail on its existing tables, so it is left as it is.
-    """
-    from seed.cli import apply_migrations
-
-    tables = set(inspect(db.engine).get_table_names())
-    if not tables or "alembic_version" in tables:
-        apply_migrations()
 
 
 def read_file(path: Path, limits: Limits) -> bytes:

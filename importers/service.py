@@ -39,6 +39,7 @@ from importers import KINDS, ImportResult, Limits, ReadError, import_file
 from importers.columns import Column
 from importers.errorfile import write_error_copy
 from importers.importer import Importer, distinct_map
+from importers.recovery import recover_stale, worker_id
 from importers.results import NEW, OUTCOMES, REJECTED, UNCHANGED, UPDATED, RowTable, objects
 from models import Agency, ImportBatch, ImportStatus, Province, ScholarshipProgramme
 from thai.dates import format_be, format_be_datetime
@@ -154,6 +155,7 @@ def store_upload(
         options=dict(options) if options else None,
         skip_invalid=skip_invalid,
         status=ImportStatus.CHECKING.value,
+        worker=worker_id(),
         stage="queued",
         progress=0,
     )
@@ -263,6 +265,9 @@ def status_of(session: Session, batch_id: int) -> dict[str, Any] | None:
     batch = session.get(ImportBatch, batch_id, populate_existing=True)
     if batch is None:
         return None
+    if batch.status in RUNNING and recover_stale(session, [batch_id]):
+        # Its process died (a restart): it now says so.
+        batch = session.get(ImportBatch, batch_id, populate_existing=True)
     stage, percent = batch.stage, batch.progress
     if batch.status in RUNNING:
         live = live_progress(session.get_bind(), batch_id)
@@ -308,18 +313,20 @@ def start_writing(session: Session, batch_id: int) -> bool:
         batch_id,
         CONFIRMABLE,
         status=ImportStatus.WRITING.value,
+        worker=worker_id(),
         stage="queued",
         progress=0,
     )
 
 
 def start_recheck(session: Session, batch_id: int, skip_invalid: bool) -> bool:
-    """Claim a checked batch for another check, e.g. now writing only its valid rows."""
+    """Claim a checked (or failed) batch for another check, e.g. now writing only valid rows."""
     return claim(
         session,
         batch_id,
-        OPEN,
+        {*OPEN, ImportStatus.FAILED.value},
         status=ImportStatus.CHECKING.value,
+        worker=worker_id(),
         skip_invalid=skip_invalid,
         stage="queued",
         progress=0,
@@ -464,6 +471,7 @@ def finish(engine: Engine, batch_id: int, status: ImportStatus, **values: Any) -
         engine,
         batch_id,
         status=status.value,
+        worker=None,
         stage="done",
         progress=100,
         finished_at=dt.datetime.now() if final else None,

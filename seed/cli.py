@@ -7,11 +7,12 @@ import secrets
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 from sqlalchemy import select
 
 from auth import hash_password
+from config import write_secret_key
 from models import Role, User, db
+from schema import apply_migrations
 from seed.reference import load_reference_data
 
 DEMO_USERS = (
@@ -19,11 +20,6 @@ DEMO_USERS = (
     ("editor@samatta.local", Role.EDITOR, "เจ้าหน้าที่ (ตัวอย่าง)"),
     ("viewer@samatta.local", Role.VIEWER, "ผู้บริหาร (ตัวอย่าง)"),
 )
-
-
-def apply_migrations() -> None:
-    """Bring the database schema up to date."""
-    upgrade(directory=current_app.extensions["migrate"].directory)
 
 
 @click.command("seed")
@@ -39,7 +35,6 @@ def seed_command() -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load the reference data and a generated demonstration; print the logins."""
-    from app import write_secret_key
     from seed.demo import load_demo
 
     key_file = write_secret_key(current_app)
