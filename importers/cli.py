@@ -31,9 +31,10 @@ from sqlalchemy.orm import Session
 
 import audit
 from importers import KINDS, ImportResult, Limits, ReadError, import_file
+from importers.progress import update_batch
 from importers.reading import check_size
 from importers.results import NEW, REJECTED, UNCHANGED, UPDATED
-from importers.service import display_name, stored_name, update_batch
+from importers.service import display_name, stored_name
 from importers.undo import UndoResult, UnknownBatch, table_label, undo_batch
 from models import ImportBatch, ImportStatus, User, db
 from schema import ensure_schema

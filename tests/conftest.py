@@ -61,6 +61,7 @@ def build_app(tmp_path, csrf=False):
             "WTF_CSRF_ENABLED": csrf,
             "SECRET_KEY_FILE": str(tmp_path / "secret_key"),
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "IMPORT_FOLDER": str(tmp_path / "imports"),
         }
     )
 
