@@ -376,27 +376,30 @@ def is_terminal() -> bool:
 
 
 class TerminalProgress:
-    """Redraw one status line with \\r while the import runs; silent unless enabled."""
-
-    width = 30
+    """Click's progress bar, one per stage of the import; silent unless enabled."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.shown = 0
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.done = 0
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
             return
-        filled = self.width * done // total if total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
-        line = f"{STAGE_LABELS.get(stage, stage)} [{bar}] {done:,}/{total:,}"
-        click.echo("\r" + line.ljust(self.shown), nl=False)
-        self.shown = max(self.shown, len(line))
+        if stage != self.stage or self.bar is None:
+            self.clear()
+            self.stage, self.done = stage, 0
+            label = STAGE_LABELS.get(stage, stage)
+            self.bar = click.progressbar(length=max(total, 1), label=label, show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(max(done - self.done, 0))
+        self.done = max(done, self.done)
 
     def clear(self) -> None:
-        if self.shown:
-            click.echo("\r" + " " * self.shown + "\r", nl=False)
-            self.shown = 0
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def summary(result: ImportResult, batch_id: int | None = None) -> str:

@@ -10,7 +10,7 @@ statement over all rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -201,8 +201,15 @@ def json_objects(columns: dict[str, Sequence[Any]]) -> list[str]:
     return pc.binary_join_element_wise("{", joined, "}", "").to_pylist()
 
 
-def insert_logged(session: Session, table: Table, key: str, columns: dict[str, list[Any]]) -> None:
-    """Insert rows given column by column and log each record created, a chunk at a time.
+def insert_logged(
+    session: Session,
+    table: Table,
+    key: str,
+    columns: dict[str, list[Any]],
+    written: Callable[[int], None] = lambda count: None,
+) -> None:
+    """Insert rows given column by column and log each record created, a chunk at a time
+    (`written` is told how many rows each chunk wrote).
 
     Chunks keep what is built for the driver (its tuples, the ids read back, the change
     log's text) to a fifth of a 100,000-row roster at a time; it is still one transaction.
@@ -213,10 +220,16 @@ def insert_logged(session: Session, table: Table, key: str, columns: dict[str, l
         bulk.insert(part)
         ids = bulk.fetch(("id",), key, part[key])["id"].reindex(part[key]).tolist()
         log_created(session, table.name, ids, part)
+        written(len(ids))
 
 
 def update_logged(
-    session: Session, table: Table, rows: Any, positions: Sequence[int], stamps: dict[str, Any]
+    session: Session,
+    table: Table,
+    rows: Any,
+    positions: Sequence[int],
+    stamps: dict[str, Any],
+    written: Callable[[int], None] = lambda count: None,
 ) -> None:
     """Write the changed fields of the records at positions (rows.changes) and log them."""
     bulk = BulkTable(session, table)
@@ -229,6 +242,7 @@ def update_logged(
             ]
         )
         log_updated(session, table.name, rows, part)
+        written(len(part))
 
 
 def log_created(

@@ -111,9 +111,13 @@ class TeacherImporter(Importer):
         for name, value in {"created_at": now, "updated_at": now, "is_active": True}.items():
             columns[name] = [value] * len(new)
         changed = positions[rows.outcome[positions] == UPDATED]
-        total = len(new) + len(changed)
+        total, done = len(new) + len(changed), 0
         self.progress("write", 0, total)
-        insert_logged(self.session, table, KEY, columns)
-        self.progress("write", len(new), total)
-        update_logged(self.session, table, rows, changed, {"updated_at": now})
-        self.progress("write", total, total)
+
+        def written(count: int) -> None:
+            nonlocal done
+            done += count
+            self.progress("write", done, total)
+
+        insert_logged(self.session, table, KEY, columns, written)
+        update_logged(self.session, table, rows, changed, {"updated_at": now}, written)
