@@ -27,6 +27,10 @@ COVERAGE_LABELS = {
     "partial": Coverage.PARTIAL.value,
 }
 FIELDS = ("coverage", "notes")
+# Rows written between two flushes: the objects pending in the session (which the garbage
+# collector walks over and over) stay one chunk's worth, so ten times the rows take ten
+# times as long.
+FLUSH_EVERY = 1000
 
 
 class CodeIndex:
@@ -139,7 +143,8 @@ class AlignmentImporter(Importer):
             query = select(CurriculumUnit).where(CurriculumUnit.id.in_(ids[start : start + CHUNK]))
             stored.update((item.id, item) for item in self.session.scalars(query))
         values = {name: rows.get(name) for name in FIELDS}
-        for position in positions:
+        total = len(positions)
+        for done, position in enumerate(positions, start=1):
             if rows.record_id[position] is None:
                 curriculum_id, unit_id = rows.key[position]
                 link = CurriculumUnit(curriculum_id=curriculum_id, unit_id=unit_id)
@@ -150,4 +155,6 @@ class AlignmentImporter(Importer):
                 value = column[position]
                 if value is not None:
                     setattr(link, name, value)
-        self.session.flush()
+            if done % FLUSH_EVERY == 0 or done == total:
+                self.session.flush()
+                self.progress("write", done, total)

@@ -23,6 +23,10 @@ from thai.dates import format_be
 FIELDS = ("title", "signed_on", "expires_on", "scope")
 # Parties are listed one a line, or separated by "," or ";".
 LINES = re.compile(r"[;\n]")
+# Rows written between two flushes: the objects pending in the session (which the garbage
+# collector walks over and over) stay one chunk's worth, so ten times the rows take ten
+# times as long.
+FLUSH_EVERY = 1000
 
 
 def plausible_mou_date(written: str, value: dt.date | None, importer: Importer) -> str | None:
@@ -229,7 +233,8 @@ class MouImporter(Importer):
             stored.update((mou.id, mou) for mou in self.session.scalars(query))
         values = {name: rows.get(name) for name in FIELDS}
         wanted = rows.flag("parties")
-        for position in positions:
+        total = len(positions)
+        for done, position in enumerate(positions, start=1):
             if rows.record_id[position] is None:
                 mou = Mou(ref_no=rows.key[position])
                 self.session.add(mou)
@@ -247,7 +252,9 @@ class MouImporter(Importer):
                 for agency_id in parties:
                     if agency_id not in kept:
                         mou.parties.append(MouParty(agency_id=agency_id))
-        self.session.flush()
+            if done % FLUSH_EVERY == 0 or done == total:
+                self.session.flush()
+                self.progress("write", done, total)
 
 
 def split_parties(cell: str, agencies: AgencyIndex) -> list[tuple[str, AgencyRef | None]]:
