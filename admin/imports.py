@@ -330,8 +330,11 @@ class ImportView(SecureBaseView):
 
     @expose("/batch/<int:batch_id>/recheck", methods=("POST",))
     def recheck(self, batch_id: int):
+        """Check the kept file again: with its valid rows only, or (a failed batch) as it was."""
         batch = self.get_batch(batch_id)
-        if not service.start_recheck(db.session, batch_id, skip_invalid=True):
+        as_before = request.form.get("valid_only") == "0"
+        skip_invalid = bool(batch.skip_invalid) if as_before else True
+        if not service.start_recheck(db.session, batch_id, skip_invalid=skip_invalid):
             flash(_("This file can no longer be checked again."), "warning")
             return redirect(url_for(".batch", batch_id=batch_id))
         self.run_job(batch_id, batch.size, writing=False)

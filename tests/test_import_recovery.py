@@ -93,10 +93,17 @@ def test_a_check_cut_short_by_a_restart_is_failed_then_checked_again_and_written
     with editor_client.get(batch_url(batch_id, "file")) as original:
         assert original.data == content
 
-    response = editor_client.post(batch_url(batch_id, "recheck"))
+    # The failed page offers to check the kept file again, as it was sent.
+    (form,) = page(editor_client.get(batch_url(batch_id))).xpath(
+        "//button[@id='check-again-button']/ancestor::form"
+    )
+    assert form.get("action") == batch_url(batch_id, "recheck")
+    fields = {field.get("name"): field.get("value") for field in form.xpath(".//input")}
+    response = editor_client.post(form.get("action"), data=fields)
     assert response.status_code == 302
     batch = batch_of(app, batch_id)
     assert (batch.status, batch.worker, batch.created) == (ImportStatus.PREVIEWED.value, None, 20)
+    assert not batch.skip_invalid
     assert page(editor_client.get(batch_url(batch_id))).xpath("//*[@id='confirm-button']")
     assert count(app, Teacher) == 0
 
