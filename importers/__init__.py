@@ -21,11 +21,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from importers.agencies import AgencyImporter
+from importers.alignment import AlignmentImporter
+from importers.curricula import CurriculumImporter
 from importers.importer import Importer
 from importers.locate import find_table
+from importers.mous import MouImporter
 from importers.parse import Progress
+from importers.placements import PlacementImporter
 from importers.reading import Limits, ReadError, read_sheets
 from importers.results import ImportResult
+from importers.scholarships import ScholarshipImporter
+from importers.standards import StandardImporter
 from importers.teachers import TeacherImporter
 
 KINDS: dict[str, type[Importer]] = {
@@ -33,19 +39,12 @@ KINDS: dict[str, type[Importer]] = {
     for importer in (
         AgencyImporter,
         TeacherImporter,
-        *(
-            getattr(__import__(f"importers.{m}", fromlist=[c]), c)
-            for m, c in (("standards", "StandardImporter"), ("scholarships", "ScholarshipImporter"))
-        ),  # noqa: E501 - temporary registration (standards/scholarships helper)
-        __import__("importers.placements", fromlist=["_"]).PlacementImporter,
-        *(
-            getattr(__import__(f"importers.{m}", fromlist=[c]), c)
-            for m, c in (
-                ("mous", "MouImporter"),
-                ("curricula", "CurriculumImporter"),
-                ("alignment", "AlignmentImporter"),
-            )
-        ),  # noqa: E501 - temporary registration (mous/curricula/alignment helper)
+        MouImporter,
+        StandardImporter,
+        CurriculumImporter,
+        AlignmentImporter,
+        PlacementImporter,
+        ScholarshipImporter,
     )
 }
 
