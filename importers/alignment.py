@@ -12,6 +12,7 @@ from importers import cells
 from importers.cells import key_text
 from importers.columns import Column
 from importers.importer import Importer, distinct_map
+from importers.orm_writes import older_objects_frozen
 from importers.results import NEW, UPDATED, RowTable, objects
 from importers.store import CHUNK
 from models import CompetencyUnit, Coverage, Curriculum, CurriculumUnit
@@ -136,6 +137,7 @@ class AlignmentImporter(Importer):
         at = np.asarray(known, dtype=np.int64)
         self.diff(rows, at, {name: objects(values) for name, values in stored.items()}, FIELDS)
 
+    @older_objects_frozen()
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
         ids = sorted(rows.record_id[positions[rows.outcome[positions] == UPDATED]])
         stored: dict[int, CurriculumUnit] = {}

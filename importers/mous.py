@@ -15,6 +15,7 @@ from importers import cells, plausible
 from importers.columns import Column
 from importers.importer import Importer, distinct_map
 from importers.lookups import AgencyIndex, AgencyRef
+from importers.orm_writes import older_objects_frozen
 from importers.results import NEW, UPDATED, RowTable, objects
 from importers.store import CHUNK
 from models import Agency, Mou, MouParty
@@ -221,6 +222,7 @@ class MouImporter(Importer):
                 rows.changes.setdefault(int(position), {})["parties"] = change
                 rows.outcome[position] = UPDATED
 
+    @older_objects_frozen()
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
         ids = sorted(rows.record_id[positions[rows.outcome[positions] == UPDATED]])
         stored: dict[int, Mou] = {}
