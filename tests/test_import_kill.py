@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from bench.import_teachers import COLLEGES
+from bench.imports import COLLEGES
 from bench.roster import HEADERS, roster_rows
 from models import Agency, AgencyKind, db
 from schema import apply_migrations
