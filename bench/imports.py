@@ -214,6 +214,25 @@ def kind_seconds(kind: str, rows: int, workdir: Path) -> float:
     return seconds
 
 
+class Table:
+    """The printed table, a line as each figure is measured."""
+
+    def __init__(self) -> None:
+        print(
+            f"{'kind':<26} {'rows':>8} {'seconds':>8} {'floor':>7} {'ratio':>6} {'peak MB':>8}  notes"
+        )
+
+    def append(self, line: tuple) -> None:
+        name, rows, seconds, floor, ratio, peak, note = line
+        floor_text = f"{floor:7.2f}" if floor is not None else " " * 7
+        ratio_text = f"{ratio:6.2f}" if ratio is not None else " " * 6
+        peak_text = f"{peak:8.0f}" if peak is not None else " " * 8
+        print(
+            f"{name:<26} {rows:>8,} {seconds:8.2f} {floor_text} {ratio_text} {peak_text}  {note}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -222,7 +241,7 @@ def main() -> None:
     parser.add_argument("--kinds-only", action="store_true", help="only the other kinds")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="samatta-bench-"))
-    table: list[tuple[str, int, float, float | None, float | None, float | None, str]] = []
+    table = Table()
     failures: list[str] = []
     if not args.kinds_only:
         rounds = teacher_rounds(workdir, args.rows, args.repeat)

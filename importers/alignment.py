@@ -12,9 +12,8 @@ from importers import cells
 from importers.cells import key_text
 from importers.columns import Column
 from importers.importer import Importer, distinct_map
-from importers.orm_writes import older_objects_frozen
-from importers.results import NEW, UPDATED, RowTable, objects
-from importers.store import CHUNK
+from importers.results import NEW, RowTable, objects
+from importers.store import CHUNK, write_new_and_changed
 from models import CompetencyUnit, Coverage, Curriculum, CurriculumUnit
 
 COVERAGE_LABELS = {
@@ -28,10 +27,6 @@ COVERAGE_LABELS = {
     "partial": Coverage.PARTIAL.value,
 }
 FIELDS = ("coverage", "notes")
-# Rows written between two flushes: the objects pending in the session (which the garbage
-# collector walks over and over) stay one chunk's worth, so ten times the rows take ten
-# times as long.
-FLUSH_EVERY = 1000
 
 
 class CodeIndex:
@@ -137,26 +132,13 @@ class AlignmentImporter(Importer):
         at = np.asarray(known, dtype=np.int64)
         self.diff(rows, at, {name: objects(values) for name, values in stored.items()}, FIELDS)
 
-    @older_objects_frozen()
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
-        ids = sorted(rows.record_id[positions[rows.outcome[positions] == UPDATED]])
-        stored: dict[int, CurriculumUnit] = {}
-        for start in range(0, len(ids), CHUNK):
-            query = select(CurriculumUnit).where(CurriculumUnit.id.in_(ids[start : start + CHUNK]))
-            stored.update((item.id, item) for item in self.session.scalars(query))
-        values = {name: rows.get(name) for name in FIELDS}
-        total = len(positions)
-        for done, position in enumerate(positions, start=1):
-            if rows.record_id[position] is None:
-                curriculum_id, unit_id = rows.key[position]
-                link = CurriculumUnit(curriculum_id=curriculum_id, unit_id=unit_id)
-                self.session.add(link)
-            else:
-                link = stored[rows.record_id[position]]
-            for name, column in values.items():
-                value = column[position]
-                if value is not None:
-                    setattr(link, name, value)
-            if done % FLUSH_EVERY == 0 or done == total:
-                self.session.flush()
-                self.progress("write", done, total)
+        write_new_and_changed(
+            self.session,
+            CurriculumUnit.__table__,
+            ("curriculum_id", "unit_id"),
+            FIELDS,
+            rows,
+            positions,
+            self.progress,
+        )

@@ -13,9 +13,8 @@ from importers import cells
 from importers.columns import Column
 from importers.importer import Importer
 from importers.lookups import AgencyIndex
-from importers.orm_writes import older_objects_frozen
-from importers.results import NEW, UPDATED, RowTable, objects
-from importers.store import CHUNK
+from importers.results import NEW, RowTable, objects
+from importers.store import CHUNK, write_new_and_changed
 from models import CreditBankLevel, Curriculum, CurriculumKind
 from thai.digits import to_arabic_digits
 from thai.text import is_blank, normalize_text
@@ -72,10 +71,6 @@ LEVEL_LABELS = {
     "short courses and lifelong learning": L.SHORT_LIFELONG,
     "lifelong learning": L.SHORT_LIFELONG,
 }
-# Rows written between two flushes: the objects pending in the session (which the garbage
-# collector walks over and over) stay one chunk's worth, so ten times the rows take ten
-# times as long.
-FLUSH_EVERY = 1000
 FIELDS = ("title", "owner_id", "kind", "edition_year", "level_group", "field", "hours")
 # A kind may carry its edition: "ปวช. 2562", "หลักสูตร ปวส. พุทธศักราช 2563".
 EDITION = re.compile(r"^(?P<label>.*?)\s*(?:พ\.?\s*ศ\.?|พุทธศักราช)?\s*(?P<year>25\d\d)$")
@@ -221,25 +216,7 @@ class CurriculumImporter(Importer):
         at = np.asarray(known, dtype=np.int64)
         self.diff(rows, at, {name: objects(values) for name, values in stored.items()}, FIELDS)
 
-    @older_objects_frozen()
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
-        ids = sorted(rows.record_id[positions[rows.outcome[positions] == UPDATED]])
-        stored: dict[int, Curriculum] = {}
-        for start in range(0, len(ids), CHUNK):
-            query = select(Curriculum).where(Curriculum.id.in_(ids[start : start + CHUNK]))
-            stored.update((item.id, item) for item in self.session.scalars(query))
-        values = {name: rows.get(name) for name in FIELDS}
-        total = len(positions)
-        for done, position in enumerate(positions, start=1):
-            if rows.record_id[position] is None:
-                curriculum = Curriculum(code=rows.key[position])
-                self.session.add(curriculum)
-            else:
-                curriculum = stored[rows.record_id[position]]
-            for name, column in values.items():
-                value = column[position]
-                if value is not None:
-                    setattr(curriculum, name, value)
-            if done % FLUSH_EVERY == 0 or done == total:
-                self.session.flush()
-                self.progress("write", done, total)
+        write_new_and_changed(
+            self.session, Curriculum.__table__, "code", FIELDS, rows, positions, self.progress
+        )

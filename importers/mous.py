@@ -15,7 +15,6 @@ from importers import cells, plausible
 from importers.columns import Column
 from importers.importer import Importer, distinct_map
 from importers.lookups import AgencyIndex, AgencyRef
-from importers.orm_writes import older_objects_frozen
 from importers.results import NEW, UPDATED, RowTable, objects
 from importers.store import CHUNK
 from models import Agency, Mou, MouParty
@@ -24,9 +23,7 @@ from thai.dates import format_be
 FIELDS = ("title", "signed_on", "expires_on", "scope")
 # Parties are listed one a line, or separated by "," or ";".
 LINES = re.compile(r"[;\n]")
-# Rows written between two flushes: the objects pending in the session (which the garbage
-# collector walks over and over) stay one chunk's worth, so ten times the rows take ten
-# times as long.
+# Rows written between two flushes: the session's pending objects stay a chunk's worth.
 FLUSH_EVERY = 1000
 
 
@@ -222,7 +219,6 @@ class MouImporter(Importer):
                 rows.changes.setdefault(int(position), {})["parties"] = change
                 rows.outcome[position] = UPDATED
 
-    @older_objects_frozen()
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
         ids = sorted(rows.record_id[positions[rows.outcome[positions] == UPDATED]])
         stored: dict[int, Mou] = {}

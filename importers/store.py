@@ -22,6 +22,7 @@ from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 import audit
+from importers.results import NEW, UPDATED, objects
 
 CHUNK = 5000
 # Rows inserted (and logged) at a time by insert_logged and update_logged.
@@ -136,6 +137,21 @@ class BulkTable:
         frame = pd.DataFrame(data)
         return frame.set_index(key, drop=False)
 
+    def ids_of(self, keys: tuple[str, ...], columns: dict[str, list[Any]]) -> list[Any]:
+        """The ids of the rows whose key columns hold these values, in their order.
+
+        A key of two columns is read by its first column and matched on both.
+        """
+        first = keys[0]
+        stored = self.fetch(("id", *keys[1:]), first, columns[first])
+        if len(keys) == 1:
+            return stored["id"].reindex(columns[first]).tolist()
+        index = {
+            tuple(record[1:]): record[0]
+            for record in zip(stored["id"], *(stored[name] for name in keys), strict=True)
+        }
+        return [index.get(key) for key in zip(*(columns[name] for name in keys), strict=True)]
+
     def count(self, cursor: Any) -> int:
         table = self.dialect.identifier_preparer.quote(self.table.name)
         cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - the model's own name
@@ -201,10 +217,68 @@ def json_objects(columns: dict[str, Sequence[Any]]) -> list[str]:
     return pc.binary_join_element_wise("{", joined, "}", "").to_pylist()
 
 
+def write_new_and_changed(
+    session: Session,
+    table: Table,
+    key: str | tuple[str, ...],
+    fields: Sequence[str],
+    rows: Any,
+    positions: np.ndarray,
+    progress: Callable[[str, int, int], None],
+) -> None:
+    """The write of a kind whose rows are records of one table: the new rows inserted (their
+    key from rows.key, one column or a tuple of columns), the changed fields of the updated
+    ones written, each record logged; all in bulk, around the ORM."""
+    keys = (key,) if isinstance(key, str) else key
+    new = positions[rows.outcome[positions] == NEW]
+    # In key order the unique index grows at its end instead of everywhere at once.
+    new = new[np.argsort(objects([str(k) for k in rows.key[new]]), kind="stable")]
+    columns: dict[str, list[Any]] = {}
+    for index, name in enumerate(keys):
+        columns[name] = (
+            rows.key[new].tolist() if len(keys) == 1 else [k[index] for k in rows.key[new]]
+        )
+    for name in fields:
+        columns[name] = rows.get(name)[new].tolist()
+    changed = positions[rows.outcome[positions] == UPDATED]
+    total, done = len(new) + len(changed), 0
+    progress("write", 0, total)
+
+    def written(count: int) -> None:
+        nonlocal done
+        done += count
+        progress("write", done, total)
+
+    insert_logged(session, table, keys, with_defaults(table, columns, len(new)), written)
+    update_logged(session, table, rows, changed, update_stamps(table), written)
+
+
+def with_defaults(table: Table, columns: dict[str, list[Any]], count: int) -> dict[str, list[Any]]:
+    """The columns with each missing column's Python-side default (the driver applies none)."""
+    for column in table.columns:
+        if column.name in columns or column.primary_key or column.default is None:
+            continue
+        default = column.default
+        value = default.arg(None) if default.is_callable else default.arg
+        columns[column.name] = [value] * count
+    return columns
+
+
+def update_stamps(table: Table) -> dict[str, Any]:
+    """What an update sets besides its changes: each column's on-update value (updated_at)."""
+    return {
+        column.name: column.onupdate.arg(None)
+        if column.onupdate.is_callable
+        else column.onupdate.arg
+        for column in table.columns
+        if column.onupdate is not None
+    }
+
+
 def insert_logged(
     session: Session,
     table: Table,
-    key: str,
+    keys: tuple[str, ...],
     columns: dict[str, list[Any]],
     written: Callable[[int], None] = lambda count: None,
 ) -> None:
@@ -215,10 +289,10 @@ def insert_logged(
     log's text) to a fifth of a 100,000-row roster at a time; it is still one transaction.
     """
     bulk = BulkTable(session, table)
-    for start in range(0, len(columns[key]), WRITE_CHUNK):
+    for start in range(0, len(columns[keys[0]]), WRITE_CHUNK):
         part = {name: values[start : start + WRITE_CHUNK] for name, values in columns.items()}
         bulk.insert(part)
-        ids = bulk.fetch(("id",), key, part[key])["id"].reindex(part[key]).tolist()
+        ids = bulk.ids_of(keys, part)
         log_created(session, table.name, ids, part)
         written(len(ids))
 

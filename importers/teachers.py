@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pandas as pd
 
@@ -11,8 +9,8 @@ from importers import cells, plausible
 from importers.columns import Column, person_name_columns
 from importers.importer import COLLEGE_MISSING, Importer
 from importers.lookups import AgencyIndex
-from importers.results import NEW, UPDATED, RowTable
-from importers.store import BulkTable, insert_logged, update_logged
+from importers.results import NEW, RowTable
+from importers.store import BulkTable, write_new_and_changed
 from models import Teacher
 
 KEY = "national_id"
@@ -100,24 +98,6 @@ class TeacherImporter(Importer):
         )
 
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
-        now = dt.datetime.now()
-        table = Teacher.__table__
-        new = positions[rows.outcome[positions] == NEW]
-        # In key order the unique index grows at its end instead of everywhere at once.
-        new = new[np.argsort(rows.key[new].astype(str), kind="stable")]
-        columns = {KEY: rows.key[new].tolist()}
-        for name in FIELDS:
-            columns[name] = rows.get(name)[new].tolist()
-        for name, value in {"created_at": now, "updated_at": now, "is_active": True}.items():
-            columns[name] = [value] * len(new)
-        changed = positions[rows.outcome[positions] == UPDATED]
-        total, done = len(new) + len(changed), 0
-        self.progress("write", 0, total)
-
-        def written(count: int) -> None:
-            nonlocal done
-            done += count
-            self.progress("write", done, total)
-
-        insert_logged(self.session, table, KEY, columns, written)
-        update_logged(self.session, table, rows, changed, {"updated_at": now}, written)
+        write_new_and_changed(
+            self.session, Teacher.__table__, KEY, FIELDS, rows, positions, self.progress
+        )
