@@ -303,14 +303,6 @@ def main() -> None:
             )
             if ratio > LINEAR_RATIO:
                 failures.append(f"{kind}: {ratio:.2f}x per row at 20,000 (target {LINEAR_RATIO}x)")
-    print(
-        f"{'kind':<26} {'rows':>8} {'seconds':>8} {'floor':>7} {'ratio':>6} {'peak MB':>8}  notes"
-    )
-    for name, rows, seconds, floor, ratio, peak, note in table:
-        floor_text = f"{floor:7.2f}" if floor is not None else " " * 7
-        ratio_text = f"{ratio:6.2f}" if ratio is not None else " " * 6
-        peak_text = f"{peak:8.0f}" if peak is not None else " " * 8
-        print(f"{name:<26} {rows:>8,} {seconds:8.2f} {floor_text} {ratio_text} {peak_text}  {note}")
     print("every target met" if not failures else "NOT MET: " + "; ".join(failures))
     shutil.rmtree(workdir, ignore_errors=True)
 

@@ -119,7 +119,7 @@ class BulkTable:
                 pass
             elif len(wanted) * SCAN_SHARE >= self.count(cursor):
                 cursor.execute(sql)
-                records = [record for record in cursor.fetchall() if record[0] in wanted]
+                records = [record for record in cursor if record[0] in wanted]
             else:
                 ordered = sorted(wanted)
                 for start in range(0, len(ordered), CHUNK):
@@ -129,12 +129,15 @@ class BulkTable:
                     records += cursor.fetchall()
         finally:
             cursor.close()
-        columns_of = list(zip(*records, strict=True)) if records else [[] for _name in names]
-        data = {
-            name: pd.Series(self.convert_results(name, values), dtype=object)
-            for name, values in zip(names, columns_of, strict=True)
-        }
-        frame = pd.DataFrame(data)
+        # One copy of the stored rows at a time: the records become the frame, then each
+        # column is converted in place (a roster read again is the whole table).
+        frame = pd.DataFrame.from_records(records, columns=names, coerce_float=False)
+        del records
+        for name in names:
+            values = frame[name].to_numpy(dtype=object)
+            frame[name] = pd.Series(
+                objects(self.convert_results(name, values)), index=frame.index, dtype=object
+            )
         return frame.set_index(key, drop=False)
 
     def ids_of(self, keys: tuple[str, ...], columns: dict[str, list[Any]]) -> list[Any]:

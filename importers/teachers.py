@@ -10,7 +10,7 @@ from importers.columns import Column, person_name_columns
 from importers.importer import COLLEGE_MISSING, Importer
 from importers.lookups import AgencyIndex
 from importers.results import NEW, RowTable
-from importers.store import BulkTable, write_new_and_changed
+from importers.store import WRITE_CHUNK, BulkTable, write_new_and_changed
 from models import Teacher
 
 KEY = "national_id"
@@ -86,16 +86,19 @@ class TeacherImporter(Importer):
         rows.key[:] = rows.get("national_id")
 
     def compare(self, rows: RowTable, positions: np.ndarray) -> None:
-        keys = rows.key[positions]
-        stored = BulkTable(self.session, Teacher.__table__).fetch(("id", *FIELDS), KEY, keys)
-        found = stored.index.get_indexer(pd.Index(keys, dtype=object))
-        rows.outcome[positions[found < 0]] = NEW
-        known = positions[found >= 0]
-        matched = stored.iloc[found[found >= 0]]
-        rows.record_id[known] = matched["id"].to_numpy(dtype=object)
-        self.diff(
-            rows, known, {name: matched[name].to_numpy(dtype=object) for name in FIELDS}, FIELDS
-        )
+        bulk = BulkTable(self.session, Teacher.__table__)
+        # A chunk of the roster at a time: only that much of the stored table is held.
+        for start in range(0, len(positions), WRITE_CHUNK):
+            part = positions[start : start + WRITE_CHUNK]
+            keys = rows.key[part]
+            stored = bulk.fetch(("id", *FIELDS), KEY, keys)
+            found = stored.index.get_indexer(pd.Index(keys, dtype=object))
+            rows.outcome[part[found < 0]] = NEW
+            known = part[found >= 0]
+            matched = stored.iloc[found[found >= 0]]
+            rows.record_id[known] = matched["id"].to_numpy(dtype=object)
+            values = {name: matched[name].to_numpy(dtype=object) for name in FIELDS}
+            self.diff(rows, known, values, FIELDS)
 
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
         write_new_and_changed(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from helpers import USERS, make_user, page, text_of
 from sqlalchemy import select
@@ -241,15 +239,14 @@ def test_cli_updates_log_old_and_new_and_unchanged_rows_nothing(app, runner, ref
 # --------------------------------------------------------------------------- log_bulk
 
 
-def test_log_bulk_writes_many_rows_fast_and_as_the_hook_does(app):
-    ids = list(range(1, 100_001))
+def test_log_bulk_writes_many_rows_as_the_hook_does(app):
+    # More rows than one executemany chunk; its speed is for bench/imports.py to measure.
+    ids = list(range(1, 25_001))
     changes = [{"first_name": "ศานนท์", "birth_date": "1985-01-24", "college_id": 5}] * len(ids)
     with app.app_context():
-        start = time.perf_counter()
         audit.log_bulk(db.session, "teacher", "create", ids, changes, actor="cli", batch_id=None)
-        elapsed = time.perf_counter() - start
         db.session.commit()
-        row = db.session.scalar(select(AuditLog).where(AuditLog.record_id == "100000"))
+        row = db.session.scalar(select(AuditLog).where(AuditLog.record_id == "25000"))
         assert (row.action, row.table_name, row.user_email) == ("create", "teacher", "cli")
         assert row.changes == changes[0]
         stored = (
@@ -258,8 +255,6 @@ def test_log_bulk_writes_many_rows_fast_and_as_the_hook_does(app):
             .scalar()
         )
         assert "ศานนท์" in stored  # Thai as written, not \\u escapes
-    # Generous for a busy test machine; about half a second on a quiet one.
-    assert elapsed < 3
 
 
 # --------------------------------------------------------------------------- the screens
