@@ -12,8 +12,8 @@ from importers import cells
 from importers.cells import key_text
 from importers.columns import Column
 from importers.importer import Importer, distinct_map
-from importers.results import NEW, RowTable, objects
-from importers.store import CHUNK, write_new_and_changed
+from importers.results import RowTable
+from importers.store import in_chunks, write_new_and_changed
 from models import CompetencyUnit, Coverage, Curriculum, CurriculumUnit
 
 COVERAGE_LABELS = {
@@ -108,29 +108,15 @@ class AlignmentImporter(Importer):
     def compare(self, rows: RowTable, positions: np.ndarray) -> None:
         # Plain columns, not ORM objects: only the links that change are loaded to be written.
         keys = rows.key[positions]
-        curriculum_ids = sorted({key[0] for key in keys})
         link = CurriculumUnit
         query = select(link.curriculum_id, link.unit_id, link.id, link.coverage, link.notes)
         found: dict[tuple[int, int], Any] = {}
-        for start in range(0, len(curriculum_ids), CHUNK):
-            chunk = query.where(link.curriculum_id.in_(curriculum_ids[start : start + CHUNK]))
+        for chunk in in_chunks(key[0] for key in keys):
             found.update(
                 ((record.curriculum_id, record.unit_id), record)
-                for record in self.session.execute(chunk)
+                for record in self.session.execute(query.where(link.curriculum_id.in_(chunk)))
             )
-        known: list[int] = []
-        stored: dict[str, list[Any]] = {name: [] for name in FIELDS}
-        for position, key in zip(positions, keys, strict=True):
-            record = found.get(key)
-            if record is None:
-                rows.outcome[position] = NEW
-                continue
-            rows.record_id[position] = record.id
-            known.append(position)
-            for name in FIELDS:
-                stored[name].append(getattr(record, name))
-        at = np.asarray(known, dtype=np.int64)
-        self.diff(rows, at, {name: objects(values) for name, values in stored.items()}, FIELDS)
+        self.match_stored(rows, positions, found, FIELDS)
 
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
         write_new_and_changed(

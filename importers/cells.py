@@ -137,17 +137,29 @@ def yes_no(value: Any) -> bool | None:
     raise ValueError(f'ค่า "{cleaned}" ไม่ถูกต้อง กรุณาระบุ "ใช่" หรือ "ไม่ใช่"')
 
 
-def choice(labels: dict[str, str], what: str) -> Parser:
-    """Map Thai or English labels (any case and spacing) to stored codes."""
-    lookup = {key_text(label): code for label, code in labels.items()}
-    shown = ", ".join(dict.fromkeys(label for label in labels if not label.isascii()))
+def choice(
+    labels: dict[str, str],
+    what: str,
+    *,
+    key: Callable[[Any], str] | None = None,
+    shown: tuple[str, ...] | None = None,
+    codes_too: bool = False,
+) -> Parser:
+    """Map Thai or English labels (any case and spacing, or as `key` compares them) to stored
+    codes, and the codes themselves with codes_too; a refusal lists `shown` (by default the
+    Thai labels)."""
+    key = key or key_text
+    lookup = {key(label): code for label, code in labels.items()}
+    if codes_too:
+        lookup.update({key(code): code for code in labels.values()})
+    listed = ", ".join(shown or dict.fromkeys(label for label in labels if not label.isascii()))
 
     def parse(value: Any) -> str | None:
         if is_blank(value):
             return None
-        found = lookup.get(key_text(value))
+        found = lookup.get(key(value))
         if found is None:
-            raise ValueError(f'{what} "{normalize_text(value)}" ไม่ถูกต้อง ใช้ได้: {shown}')
+            raise ValueError(f'{what} "{normalize_text(value)}" ไม่ถูกต้อง ใช้ได้: {listed}')
         return found
 
     return parse

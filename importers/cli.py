@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import sys
-from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import click
@@ -34,7 +32,7 @@ from importers import KINDS, ImportResult, Limits, ReadError, import_file
 from importers.progress import update_batch
 from importers.reading import check_size
 from importers.results import NEW, REJECTED, UNCHANGED, UPDATED
-from importers.service import display_name, stored_name
+from importers.service import add_batch
 from importers.undo import UndoResult, UnknownBatch, table_label, undo_batch
 from models import ImportBatch, ImportStatus, User, db
 from schema import ensure_schema
@@ -56,6 +54,15 @@ STAGE_LABELS = {"read": "อ่านไฟล์", "parse": "ตรวจข้
 # Who the history and the change log name for a command run without --user.
 CLI_USER = "cli"
 UNDONE, UNDO_REFUSED, UNKNOWN_BATCH = 0, 1, 2
+
+
+# Who a command's history and change log name, if not `cli`.
+USER_OPTION = click.option(
+    "--user",
+    "user",
+    metavar="EMAIL",
+    help="The user the import history and the change log name (default: cli).",
+)
 
 
 class ImportCommand(click.Command):
@@ -82,12 +89,7 @@ class ImportCommand(click.Command):
     help="The placement round (BE fiscal year, e.g. 2568); placements only.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object and nothing else.")
-@click.option(
-    "--user",
-    "user",
-    metavar="EMAIL",
-    help="The user the import history and the change log name (default: cli).",
-)
+@USER_OPTION
 @with_appcontext
 def import_command(
     kind: str,
@@ -209,12 +211,6 @@ def begin_batch(
     session: Session,
     folder: Path,
     *,
-    kind: str,
-    filename: str,
-    content: bytes,
-    user_email: str | None,
-    options: Mapping[str, Any] | None = None,
-    skip_invalid: bool = False,
     status: ImportStatus = ImportStatus.WRITTEN,
     **values: Any,
 ) -> ImportBatch:
@@ -224,30 +220,7 @@ def begin_batch(
     and its rollback neither, so a batch said written always has its rows (and a killed
     run leaves no trace in the database). The counts follow the commit (outcome_values).
     """
-    name = display_name(filename)
-    batch = ImportBatch(
-        kind=kind,
-        filename=name,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        stored_path="",
-        user_email=user_email,
-        options=dict(options) if options else None,
-        skip_invalid=skip_invalid,
-        status=status.value,
-        stage="done",
-        progress=100,
-        **values,
-    )
-    session.add(batch)
-    session.flush()
-    relative = PurePosixPath(str(batch.id)) / stored_name(name)
-    path = folder / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    batch.stored_path = relative.as_posix()
-    session.flush()
-    return batch
+    return add_batch(session, folder, status=status.value, stage="done", progress=100, **values)
 
 
 def record_batch(
@@ -301,12 +274,7 @@ def batch_line(batch_id: int) -> str:
 @click.command("import-undo")
 @click.argument("batch_id", metavar="BATCH_ID", type=int)
 @click.option("--dry-run", is_flag=True, help="Check what would be undone; change nothing.")
-@click.option(
-    "--user",
-    "user",
-    metavar="EMAIL",
-    help="The user the import history and the change log name (default: cli).",
-)
+@USER_OPTION
 @with_appcontext
 def undo_command(batch_id: int, dry_run: bool, user: str | None) -> None:
     """Undo the written import BATCH_ID: remove what it added, restore what it changed.

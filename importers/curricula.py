@@ -13,8 +13,8 @@ from importers import cells
 from importers.columns import Column
 from importers.importer import Importer
 from importers.lookups import AgencyIndex
-from importers.results import NEW, RowTable, objects
-from importers.store import CHUNK, write_new_and_changed
+from importers.results import RowTable, objects
+from importers.store import in_chunks, write_new_and_changed
 from models import CreditBankLevel, Curriculum, CurriculumKind
 from thai.digits import to_arabic_digits
 from thai.text import is_blank, normalize_text
@@ -84,19 +84,8 @@ def label_key(value: Any) -> str:
 
 def labels_parser(labels: dict[str, str], what: str, shown: tuple[str, ...]) -> cells.Parser:
     """Map Thai or English labels, or the stored codes, to stored codes."""
-    lookup = {label_key(label): str(code) for label, code in labels.items()}
-    lookup.update({label_key(code): str(code) for code in labels.values()})
-    listed = ", ".join(shown)
-
-    def parse(value: Any) -> str | None:
-        if is_blank(value):
-            return None
-        found = lookup.get(label_key(value))
-        if found is None:
-            raise ValueError(f'{what} "{normalize_text(value)}" ไม่ถูกต้อง ใช้ได้: {listed}')
-        return found
-
-    return parse
+    codes = {label: str(code) for label, code in labels.items()}
+    return cells.choice(codes, what, key=label_key, shown=shown, codes_too=True)
 
 
 KINDS_SHOWN = ("ปวช.", "ปวส.", "หลักสูตรโรงเรียนฝึกอาชีพ", "หลักสูตรระยะสั้น", "หลักสูตรพัฒนาครู")
@@ -196,25 +185,14 @@ class CurriculumImporter(Importer):
 
     def compare(self, rows: RowTable, positions: np.ndarray) -> None:
         # Plain columns, not ORM objects: only the records that change are loaded to be written.
-        codes = rows.key[positions].tolist()
         found: dict[str, Any] = {}
         query = select(Curriculum.code, Curriculum.id, *(getattr(Curriculum, f) for f in FIELDS))
-        for start in range(0, len(codes), CHUNK):
-            chunk = query.where(Curriculum.code.in_(codes[start : start + CHUNK]))
-            found.update((record.code, record) for record in self.session.execute(chunk))
-        known: list[int] = []
-        stored: dict[str, list[Any]] = {name: [] for name in FIELDS}
-        for position in positions:
-            record = found.get(rows.key[position])
-            if record is None:
-                rows.outcome[position] = NEW
-                continue
-            rows.record_id[position] = record.id
-            known.append(position)
-            for name in FIELDS:
-                stored[name].append(getattr(record, name))
-        at = np.asarray(known, dtype=np.int64)
-        self.diff(rows, at, {name: objects(values) for name, values in stored.items()}, FIELDS)
+        for chunk in in_chunks(rows.key[positions].tolist()):
+            found.update(
+                (record.code, record)
+                for record in self.session.execute(query.where(Curriculum.code.in_(chunk)))
+            )
+        self.match_stored(rows, positions, found, FIELDS)
 
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
         write_new_and_changed(

@@ -15,7 +15,7 @@ asks to write the valid rows only; a dry run is the same run rolled back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -246,6 +246,36 @@ class Importer:
                 header,
                 f"ข้อมูลซ้ำกับแถวที่ {number} ในไฟล์เดียวกัน (ใช้แถวแรกเท่านั้น)",
             )
+
+    def match_stored(
+        self,
+        rows: RowTable,
+        positions: np.ndarray,
+        found: Mapping[Any, Any],
+        fields: Sequence[str],
+        accept: Callable[[int, Any], bool] = lambda position, record: True,
+    ) -> np.ndarray:
+        """Match each row to its stored record by key (found: key -> a record with .id and
+        the fields): new where there is none, else compared field by field. `accept` may
+        refuse a match (telling the row's problem); returns the positions compared."""
+        known: list[int] = []
+        stored: dict[str, list[Any]] = {name: [] for name in fields}
+        for position in positions:
+            record = found.get(rows.key[position])
+            if record is None:
+                rows.outcome[position] = NEW
+                continue
+            rows.record_id[position] = record.id
+            if not accept(position, record):
+                continue
+            known.append(position)
+            for name in fields:
+                stored[name].append(getattr(record, name))
+        compared = np.asarray(known, dtype=np.int64)
+        self.diff(
+            rows, compared, {name: objects(values) for name, values in stored.items()}, fields
+        )
+        return compared
 
     @staticmethod
     def diff(

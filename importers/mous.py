@@ -15,8 +15,8 @@ from importers import cells, plausible
 from importers.columns import Column
 from importers.importer import Importer, distinct_map
 from importers.lookups import AgencyIndex, AgencyRef
-from importers.results import NEW, UPDATED, RowTable, objects
-from importers.store import CHUNK
+from importers.results import UPDATED, RowTable
+from importers.store import in_chunks
 from models import Agency, Mou, MouParty
 from thai.dates import format_be
 
@@ -171,46 +171,34 @@ class MouImporter(Importer):
     def compare(self, rows: RowTable, positions: np.ndarray) -> None:
         # Plain columns, not ORM objects: a register sent again is mostly unchanged rows,
         # and only the records that change are loaded to be written.
-        refs = rows.key[positions].tolist()
         found: dict[str, Any] = {}
-        for start in range(0, len(refs), CHUNK):
-            query = select(Mou.ref_no, Mou.id, *(getattr(Mou, name) for name in FIELDS))
+        query = select(Mou.ref_no, Mou.id, *(getattr(Mou, name) for name in FIELDS))
+        for chunk in in_chunks(rows.key[positions].tolist()):
             found.update(
                 (record.ref_no, record)
-                for record in self.session.execute(
-                    query.where(Mou.ref_no.in_(refs[start : start + CHUNK]))
-                )
+                for record in self.session.execute(query.where(Mou.ref_no.in_(chunk)))
             )
-        ids = sorted(record.id for record in found.values())
         have: dict[int, dict[int, str]] = {}
-        for start in range(0, len(ids), CHUNK):
-            query = (
-                select(MouParty.mou_id, MouParty.agency_id, Agency.code)
-                .join(Agency, MouParty.agency_id == Agency.id)
-                .where(MouParty.mou_id.in_(ids[start : start + CHUNK]))
-            )
-            for mou_id, agency_id, code in self.session.execute(query):
+        parties = select(MouParty.mou_id, MouParty.agency_id, Agency.code).join(
+            Agency, MouParty.agency_id == Agency.id
+        )
+        for chunk in in_chunks(record.id for record in found.values()):
+            for mou_id, agency_id, code in self.session.execute(
+                parties.where(MouParty.mou_id.in_(chunk))
+            ):
                 have.setdefault(mou_id, {})[agency_id] = code
         signed, ends = rows.get("signed_on"), rows.get("expires_on")
-        known: list[int] = []
-        stored: dict[str, list[Any]] = {name: [] for name in FIELDS}
-        for position in positions:
-            record = found.get(rows.key[position])
-            if record is None:
-                rows.outcome[position] = NEW
-                continue
-            rows.record_id[position] = record.id
+
+        def dates_agree(position: int, record: Any) -> bool:
             # Blank cells keep what is stored: check the dates the record will end up with.
             starts = signed[position] or record.signed_on
             until = ends[position] or record.expires_on
             if until is not None and until < starts:
                 self.end_before_start(rows, position, starts, until)
-                continue
-            known.append(position)
-            for name in FIELDS:
-                stored[name].append(getattr(record, name))
-        at = np.asarray(known, dtype=np.int64)
-        self.diff(rows, at, {name: objects(values) for name, values in stored.items()}, FIELDS)
+                return False
+            return True
+
+        at = self.match_stored(rows, positions, found, FIELDS, dates_agree)
         wanted = rows.flag("parties")
         for position in at:
             parties = have.get(rows.record_id[position], {})
@@ -220,15 +208,13 @@ class MouImporter(Importer):
                 rows.outcome[position] = UPDATED
 
     def write(self, rows: RowTable, positions: np.ndarray) -> None:
-        ids = sorted(rows.record_id[positions[rows.outcome[positions] == UPDATED]])
+        ids = rows.record_id[positions[rows.outcome[positions] == UPDATED]]
         stored: dict[int, Mou] = {}
-        for start in range(0, len(ids), CHUNK):
-            query = (
-                select(Mou)
-                .where(Mou.id.in_(ids[start : start + CHUNK]))
-                .options(selectinload(Mou.parties))
+        query = select(Mou).options(selectinload(Mou.parties))
+        for chunk in in_chunks(ids):
+            stored.update(
+                (mou.id, mou) for mou in self.session.scalars(query.where(Mou.id.in_(chunk)))
             )
-            stored.update((mou.id, mou) for mou in self.session.scalars(query))
         values = {name: rows.get(name) for name in FIELDS}
         wanted = rows.flag("parties")
         total = len(positions)

@@ -9,7 +9,6 @@ and a student on several awards is compared and written once, with the later yea
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ from importers.columns import Column, person_name_columns
 from importers.importer import COLLEGE_MISSING, Importer, comparable
 from importers.lookups import AgencyIndex
 from importers.results import NEW, UNCHANGED, UPDATED, RowTable, objects
+from importers.store import in_chunks
 from models import (
     AwardStatus,
     IdentifierType,
@@ -66,8 +66,6 @@ LEVELS = {
 LEVEL_NOISE = re.compile(r"[\s._\-]|(?:ชั้นปีที่|ปีที่)?\d+$")
 FIRST_YEAR, LAST_YEAR = 2500, 2700
 PROGRAMME_MISSING = 'ไม่พบทุน "{name}" ในระบบ'
-# Identifiers asked for in one IN (...): well below SQLite's limit on bound parameters.
-CHUNK = 900
 
 
 def student_level(value: Any) -> str | None:
@@ -81,12 +79,6 @@ def student_level(value: Any) -> str | None:
     if found is None:
         raise ValueError(f'ระดับ "{normalize_text(value)}" ไม่ถูกต้อง ใช้ได้: ปวช., ปวส.')
     return found
-
-
-def chunked(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    items = list(values)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def plausible_start_year(written: str, year: int, importer: Importer) -> str | None:
@@ -302,7 +294,7 @@ class ScholarshipImporter(Importer):
     def load_students(self, people: set[tuple[str, str]]) -> dict[tuple[str, str], Student]:
         """The stored students of these identifiers, one query per chunk of identifiers."""
         found: dict[tuple[str, str], Student] = {}
-        for values in chunked(sorted({value for _type, value in people})):
+        for values in in_chunks(value for _type, value in people):
             query = select(Student).where(Student.id_value.in_(values))
             for student in self.session.scalars(query):
                 key = (student.id_type, student.id_value)
@@ -312,7 +304,7 @@ class ScholarshipImporter(Importer):
 
     def load_awards(self, student_ids: list[int]) -> dict[tuple[int, int, int], ScholarshipAward]:
         awards: dict[tuple[int, int, int], ScholarshipAward] = {}
-        for ids in chunked(sorted(student_ids)):
+        for ids in in_chunks(student_ids):
             query = select(ScholarshipAward).where(ScholarshipAward.student_id.in_(ids))
             for award in self.session.scalars(query):
                 awards[(award.programme_id, award.student_id, award.start_year)] = award

@@ -93,9 +93,9 @@ def stored_name(filename: str) -> str:
     return f"{stem}.{suffix}" if suffix else stem
 
 
-def store_upload(
+def add_batch(
     session: Session,
-    settings: Settings,
+    folder: Path,
     *,
     kind: str,
     filename: str,
@@ -103,10 +103,10 @@ def store_upload(
     user_email: str | None,
     options: Mapping[str, Any] | None = None,
     skip_invalid: bool = False,
+    **values: Any,
 ) -> ImportBatch:
-    """Record an upload as a batch waiting for its check, and keep the file under its id."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown import kind {kind!r}")
+    """Add a batch for a file to the session (flushed, not committed) and keep the file under
+    its id, with its size and SHA-256; values give the batch's status and stage."""
     name = display_name(filename)
     batch = ImportBatch(
         kind=kind,
@@ -117,23 +117,47 @@ def store_upload(
         user_email=user_email,
         options=dict(options) if options else None,
         skip_invalid=skip_invalid,
-        status=ImportStatus.CHECKING.value,
-        worker=worker_id(),
-        stage="queued",
-        progress=0,
+        **values,
     )
     session.add(batch)
     session.flush()
     relative = PurePosixPath(str(batch.id)) / stored_name(name)
-    path = settings.folder / relative
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    batch.stored_path = relative.as_posix()
+    session.flush()
+    return batch
+
+
+def store_upload(
+    session: Session, settings: Settings, *, kind: str, **described: Any
+) -> ImportBatch:
+    """Record an upload as a batch waiting for its check, and keep the file under its id.
+
+    described: the file as add_batch takes it (filename, content, user_email, options,
+    skip_invalid).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown import kind {kind!r}")
+    batch: ImportBatch | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-        batch.stored_path = relative.as_posix()
+        batch = add_batch(
+            session,
+            settings.folder,
+            kind=kind,
+            status=ImportStatus.CHECKING.value,
+            worker=worker_id(),
+            stage="queued",
+            progress=0,
+            **described,
+        )
         session.commit()
     except Exception:
+        kept = settings.folder / batch.stored_path if batch and batch.stored_path else None
         session.rollback()
-        path.unlink(missing_ok=True)
+        if kept is not None:
+            kept.unlink(missing_ok=True)
         raise
     return batch
 

@@ -12,7 +12,6 @@ column by column; everything looked up is loaded before it, one query per table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,19 +24,12 @@ from importers.cells import key_text
 from importers.columns import Column
 from importers.importer import Importer
 from importers.results import NEW, UNCHANGED, UPDATED, RowTable, objects
+from importers.store import in_chunks
 from models import CompetencyUnit, Occupation, Qualification, Sector
 
 # What the file says about a qualification, by column name; compared ignoring case and spaces.
 QUALIFICATION_COLUMNS = ("qualification", "level", "sector", "occupation")
 NAMED = ("sector", "occupation")
-# Codes asked for in one IN (...): well below SQLite's limit on bound parameters.
-CHUNK = 900
-
-
-def chunked(values: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    items = list(values)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @dataclass
@@ -184,7 +176,7 @@ class StandardImporter(Importer):
     def load_stored(self, qcodes: set[str], ucodes: set[str]) -> None:
         """The file's qualifications (with occupation, sector and units) and units, by code."""
         self.qualifications: dict[str, Qualification] = {}
-        for codes in chunked(sorted(qcodes)):
+        for codes in in_chunks(qcodes):
             query = (
                 select(Qualification)
                 .where(Qualification.code.in_(codes))
@@ -195,7 +187,7 @@ class StandardImporter(Importer):
             )
             self.qualifications.update((q.code, q) for q in self.session.scalars(query))
         self.units: dict[str, CompetencyUnit] = {}
-        for codes in chunked(sorted(ucodes)):
+        for codes in in_chunks(ucodes):
             query = select(CompetencyUnit).where(CompetencyUnit.code.in_(codes))
             self.units.update((u.code, u) for u in self.session.scalars(query))
         # Links stored, by codes; the units of a qualification are loaded with it.

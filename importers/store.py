@@ -10,7 +10,7 @@ statement over all rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -25,6 +25,8 @@ import audit
 from importers.results import NEW, UPDATED, objects
 
 CHUNK = 5000
+# Values asked for in one IN (...): well below SQLite's limit on bound parameters.
+KEYS_PER_QUERY = 900
 # Rows inserted (and logged) at a time by insert_logged and update_logged.
 WRITE_CHUNK = 20_000
 # Text JSON must escape: a quote, a backslash, a control character.
@@ -218,6 +220,14 @@ def json_objects(columns: dict[str, Sequence[Any]]) -> list[str]:
     ]
     joined = pc.utf8_slice_codeunits(pc.binary_join_element_wise(*pieces, ""), 1)
     return pc.binary_join_element_wise("{", joined, "}", "").to_pylist()
+
+
+def in_chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    """The distinct values (None left out), sorted, as many at a time as one IN (...) of a
+    query may hold on SQLite and PostgreSQL."""
+    ordered = sorted(set(values) - {None})
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        yield ordered[start : start + KEYS_PER_QUERY]
 
 
 def write_new_and_changed(
