@@ -23,7 +23,7 @@ from thai.dates import format_be
 FIELDS = ("title", "signed_on", "expires_on", "scope")
 # Parties are listed one a line, or separated by "," or ";".
 LINES = re.compile(r"[;\n]")
-# Rows written between two flushes: the session's pending objects stay a chunk's worth.
+# Rows written between two flushes: the session holds a chunk's records at a time.
 FLUSH_EVERY = 1000
 
 
@@ -218,12 +218,14 @@ class MouImporter(Importer):
         values = {name: rows.get(name) for name in FIELDS}
         wanted = rows.flag("parties")
         total = len(positions)
+        chunk: list[Mou] = []
         for done, position in enumerate(positions, start=1):
             if rows.record_id[position] is None:
                 mou = Mou(ref_no=rows.key[position])
                 self.session.add(mou)
             else:
-                mou = stored[rows.record_id[position]]
+                mou = stored.pop(rows.record_id[position])
+            chunk.append(mou)
             for name, column in values.items():
                 value = column[position]
                 if value is not None:
@@ -238,6 +240,11 @@ class MouImporter(Importer):
                         mou.parties.append(MouParty(agency_id=agency_id))
             if done % FLUSH_EVERY == 0 or done == total:
                 self.session.flush()
+                # Written and logged: let the session forget them (with their parties), so
+                # that it holds a chunk's records, not the whole file's.
+                for written in chunk:
+                    self.session.expunge(written)
+                chunk.clear()
                 self.progress("write", done, total)
 
 
