@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -219,8 +220,12 @@ class Table:
     """The printed table, a line as each figure is measured."""
 
     def __init__(self) -> None:
+        titles = ("rows", "seconds", "floor", "ratio", "peak MB")
+        widths = (8, 8, 7, 6, 8)
         print(
-            f"{'kind':<26} {'rows':>8} {'seconds':>8} {'floor':>7} {'ratio':>6} {'peak MB':>8}  notes"
+            f"{'kind':<26} "
+            + " ".join(f"{t:>{w}}" for t, w in zip(titles, widths, strict=True))
+            + "  notes"
         )
 
     def append(self, line: tuple) -> None:
