@@ -29,10 +29,11 @@ from sqlalchemy.orm import Session
 
 import audit
 from importers import KINDS, ImportResult, Limits, ReadError, import_file
+from importers.preview import result_document, save_result
 from importers.progress import update_batch
 from importers.reading import check_size
 from importers.results import NEW, REJECTED, UNCHANGED, UPDATED
-from importers.service import add_batch
+from importers.service import Settings, add_batch
 from importers.undo import UndoResult, UnknownBatch, table_label, undo_batch
 from models import ImportBatch, ImportStatus, User, db
 from schema import ensure_schema
@@ -183,11 +184,20 @@ def import_command(
             status = ImportStatus.REJECTED
         values = outcome_values(result)
         batch_id = record_batch(folder, content, status, begun, **described, **values)
+    keep_result(folder, batch_id, result, problems_only=not dry_run)
     if as_json:
         echo_json(result.as_dict())
     else:
         click.echo(summary(result, batch_id))
     sys.exit(WRITTEN if result.written else REJECTED_EXIT)
+
+
+def keep_result(folder: Path, batch_id: int, result: ImportResult, problems_only: bool) -> None:
+    """Keep the run's result beside its file, as an upload's is: a dry run whole (it may be
+    confirmed in the admin), a write or a refusal with the rows that have problems, for its
+    page's list of errors and the copy of the file with a column of errors."""
+    document = result_document(db.session, result, problems_only=problems_only)
+    save_result(Settings(folder, Limits()).result_path(batch_id), document)
 
 
 def resolve_user(email: str | None) -> str:

@@ -190,8 +190,11 @@ def plain_text(value: Any) -> str:
     return str(value)
 
 
-def result_document(session: Session, result: ImportResult) -> dict[str, Any]:
-    """The check's result as JSON-friendly data: every row with its outcome, changes, problems.
+def result_document(
+    session: Session, result: ImportResult, *, problems_only: bool = False
+) -> dict[str, Any]:
+    """The check's result as JSON-friendly data: every row with its outcome, changes, problems
+    (with problems_only, only the rows with problems, as they are: a command's history).
 
     Built from the row table's columns: each value is put into words once, and one pass
     over the rows assembles their entries.
@@ -199,14 +202,19 @@ def result_document(session: Session, result: ImportResult) -> dict[str, Any]:
     importer = KINDS[result.kind]
     rows = result.rows
     describe = Describer(session, importer, result.headers)
-    describe.load_names(rows)
-    summaries = describe.summaries(rows)
-    keys = key_texts(rows, importer.key_column)
     problems = rows.problems_by_position()
+    if problems_only:
+        positions: Any = sorted(problems)
+        summaries = keys = [""] * len(rows)
+    else:
+        positions = range(len(rows))
+        describe.load_names(rows)
+        summaries = describe.summaries(rows)
+        keys = key_texts(rows, importer.key_column)
     flags = {name: values for name, values in rows.flags.items() if all(map(is_plain, values))}
     numbers, outcomes = rows.numbers.tolist(), rows.outcome.tolist()
     items = []
-    for position in range(len(rows)):
+    for position in positions:
         item: dict[str, Any] = {"row": numbers[position], "outcome": outcomes[position]}
         if keys[position]:
             item["key"] = keys[position]
@@ -242,6 +250,7 @@ def result_document(session: Session, result: ImportResult) -> dict[str, Any]:
         "key_header": describe.label(importer.key_column),
         "unknown_columns": list(result.unknown_columns),
         "rows": items,
+        "rows_kept": "problems" if problems_only else "all",
     }
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
+import openpyxl
 import pytest
 from helpers import USERS, make_user, page, text_of
 from sqlalchemy import select
@@ -304,3 +308,34 @@ def test_history_values_are_hidden_from_viewers(app, reference, viewer_client):
     text = text_of(viewer_client.get(f"/admin/teacher/details/?id={record_id}"))
     assert "ประวัติการเปลี่ยนแปลง" in text
     assert "ช่างไฟฟ้า →" not in text and "ช่างยนต์ →" not in text
+
+
+def test_a_cli_run_with_errors_shows_them_on_its_page_and_in_its_error_copy(
+    app, runner, reference, tmp_path, editor_client
+):
+    samples = Path(__file__).parent / "data" / "samples"
+    agencies = runner.invoke(
+        import_command, ["agencies", str(samples / "agencies.xlsx"), "--skip-invalid"]
+    )
+    assert agencies.exit_code == 0, agencies.output
+    roster = runner.invoke(
+        import_command, ["teachers", str(samples / "teachers_roster.xlsx"), "--skip-invalid"]
+    )
+    assert roster.exit_code == 0, roster.output
+    batch = batches(app)[-1]
+    assert (batch.kind, batch.status, batch.rejected) == ("teachers", "written", 4)
+
+    shown = page(editor_client.get(f"/admin/imports/batch/{batch.id}/"))
+    assert sorted({int(row) for row in shown.xpath("//table[@id='errors']//td[1]/text()")}) == [
+        121,
+        149,
+        227,
+        242,
+    ]
+    assert shown.xpath("//*[@id='rows-kept']") and not shown.xpath("//*[@id='count-late']")
+
+    with editor_client.get(f"/admin/imports/batch/{batch.id}/errors.xlsx") as copy:
+        assert copy.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(copy.data)).active
+    marked = {cells[0].row for cells in sheet.iter_rows() if cells[-1].value and cells[0].row > 4}
+    assert marked == {121, 149, 227, 242}
