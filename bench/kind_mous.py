@@ -13,6 +13,7 @@ import xlsxwriter
 from sqlalchemy.orm import Session
 
 from models import Agency, AgencyKind
+from thai.dates import MONTHS_ABBR, MONTHS_FULL
 
 COLLEGES = (
     ("C5001", "วิทยาลัยเทคนิคเชียงใหม่"),
@@ -25,34 +26,6 @@ ESTABLISHMENTS = tuple(
     (f"E{i:04d}", f"บริษัท {TRADES[i % len(TRADES)]} {i} จำกัด") for i in range(1, 61)
 )
 NATIONAL = (("OVEC", "สอศ."), ("TPQI", "สคช."), ("EEF", "กสศ."), ("BMA", "กทม."))
-MONTHS = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
-FULL_MONTHS = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
 SCOPES = (
     "ฝึกประสบการณ์ในสถานประกอบการ",
     "ระบบทวิภาคี และพัฒนาครูในสถานประกอบการ",
@@ -76,8 +49,8 @@ def typed(day: int, month: int, year: int, style: int) -> str:
     if style == 1:
         return f"{day:02d}/{month:02d}/{year}"
     if style == 2:
-        return f"{day} {MONTHS[month - 1]} {year % 100:02d}"
-    return f"{day} {FULL_MONTHS[month - 1]} {year}"
+        return f"{day} {MONTHS_ABBR[month]} {year % 100:02d}"
+    return f"{day} {MONTHS_FULL[month]} {year}"
 
 
 def rows(count: int, seed: int = 2568) -> list[list[object]]:

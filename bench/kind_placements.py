@@ -25,6 +25,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from models import Agency, AgencyKind, CompetencyUnit, PlacementRound, Province, Teacher
+from thai.dates import MONTHS_ABBR
 from thai.nid import make_national_id
 
 FISCAL_YEAR = 2568
@@ -86,7 +87,6 @@ OBJECTS = (
     "ระบบควบคุมอัตโนมัติ",
     "ระบบเบรก",
 )
-THAI_MONTHS = ("", "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.")
 DEADLINE = dt.date(2025, 2, 27)
 DEFAULT_TEACHERS = 20_000
 _built: dict[str, int] = {}
@@ -223,7 +223,7 @@ def date_cell(day: dt.date, i: int) -> Any:
     if shape == 0:
         return dt.datetime(day.year, day.month, day.day)
     if shape == 3:
-        return f"{day.day} {THAI_MONTHS[day.month]} {(day.year + 543) % 100}"
+        return f"{day.day} {MONTHS_ABBR[day.month]} {(day.year + 543) % 100}"
     return f"{day:%d/%m}/{day.year + 543}"
 
 
