@@ -9,7 +9,7 @@ from importers import cells
 from importers.columns import Column
 from importers.importer import Importer, distinct_map
 from importers.lookups import AgencyIndex, AgencyRef, ProvinceIndex
-from importers.results import NEW, RowTable, objects
+from importers.results import NEW, RowTable, nones, objects
 from models import Agency, AgencyKind
 
 KIND_LABELS = {
@@ -131,7 +131,7 @@ class AgencyImporter(Importer):
         abbreviations, names_en = rows.get("abbreviation"), rows.get("name_en")
         parents, province_names = rows.drop("parent"), rows.drop("province")
         province_ids = distinct_map(province_names, provinces.find)
-        parent_ids, parent_codes = objects((), len(rows)), rows.flag("parent_code")
+        parent_ids, parent_codes = nones(len(rows)), rows.flag("parent_code")
         rows.key[:] = codes
         # In file order: a later row may name an agency of an earlier row as its parent.
         for position in range(len(rows)):

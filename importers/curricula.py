@@ -13,7 +13,7 @@ from importers import cells
 from importers.columns import Column
 from importers.importer import Importer
 from importers.lookups import AgencyIndex
-from importers.results import RowTable, objects
+from importers.results import RowTable, nones
 from importers.store import in_chunks, write_new_and_changed
 from models import CreditBankLevel, Curriculum, CurriculumKind
 from thai.digits import to_arabic_digits
@@ -170,7 +170,7 @@ class CurriculumImporter(Importer):
         rows.key[:] = rows.get("code")
         kinds = rows.drop("kind")
         given = np.not_equal(kinds, None)
-        kind, edition = objects((), len(rows)), objects((), len(rows))
+        kind, edition = nones(len(rows)), nones(len(rows))
         kind[given] = [pair[0] for pair in kinds[given]]
         edition[given] = [pair[1] for pair in kinds[given]]
         rows.set("kind", kind)

@@ -28,7 +28,16 @@ from importers.headers import missing_columns_message
 from importers.locate import Table
 from importers.parse import Progress, check_values, parse_table
 from importers.reading import ReadError
-from importers.results import NEW, REJECTED, UNCHANGED, UPDATED, ImportResult, RowTable, objects
+from importers.results import (
+    NEW,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    ImportResult,
+    RowTable,
+    nones,
+    objects,
+)
 
 COLLEGE_MISSING = 'ไม่พบสถานศึกษา "{name}" ในระบบ'
 
@@ -185,28 +194,24 @@ class Importer:
 
     def take_person_name(self, rows: RowTable) -> None:
         """Fill prefix, given name and surname from a glued full name; require the name."""
-        names = rows.drop("full_name")
         positions = self.table.positions if self.table else {}
+        apart = {"first_name", "last_name"} <= set(positions)
+        if not apart:
+            self.require(rows, "full_name")
+        names = rows.drop("full_name")
         if not np.equal(names, None).all():
             glued = np.not_equal(names, None)
             for part, index in (("prefix", 0), ("first_name", 1), ("last_name", 2)):
                 own = rows.get(part)
-                from_name = objects((), len(rows))
+                from_name = nones(len(rows))
                 from_name[glued] = [name[index] or None for name in names[glued]]
                 rows.set(part, np.where(np.equal(own, None) | (own == ""), from_name, own))
         else:
             for part in ("prefix", "first_name", "last_name"):
                 if not rows.has(part):
-                    rows.set(part, objects((), len(rows)))
-        if {"first_name", "last_name"} <= set(positions):
+                    rows.set(part, nones(len(rows)))
+        if apart:
             self.require(rows, "first_name", "last_name")
-        else:
-            missing = np.equal(names, None)
-            header = self.header("full_name")
-            message = f"ไม่ได้ระบุ{self.column('full_name').title}"
-            for position in np.flatnonzero(missing):
-                if not rows.has_problem(position, header):
-                    rows.add_problem(position, header, message)
 
     def resolve(
         self,

@@ -23,7 +23,7 @@ from importers.importer import COLLEGE_MISSING, Importer, distinct_map
 from importers.locate import Table
 from importers.lookups import AgencyIndex, ProvinceIndex
 from importers.reading import ReadError
-from importers.results import NEW, ImportResult, RowTable, objects
+from importers.results import NEW, ImportResult, RowTable, nones, objects
 from importers.store import BulkTable
 from models import Agency, CompetencyUnit, Placement, PlacementRound, PlacementStep, Teacher
 from thai.dates import format_be, parse_be_year
@@ -309,7 +309,7 @@ class PlacementImporter(Importer):
             )
         known = np.flatnonzero(found >= 0)
         matched = stored.iloc[found[known]]
-        teacher_ids = objects((), len(rows))
+        teacher_ids = nones(len(rows))
         teacher_ids[known] = matched["id"].to_numpy(dtype=object)
         rows.set("teacher_id", teacher_ids)
         rows.flag("teacher_college_id")[known] = matched["college_id"].to_numpy(dtype=object)
@@ -357,7 +357,7 @@ class PlacementImporter(Importer):
         parsed = distinct_map(listed, units.parse)
         header = self.header("units")
         message = f"ไม่ได้ระบุ{self.column('units').title}"
-        unit_ids = objects((), len(rows))
+        unit_ids = nones(len(rows))
         for position in np.flatnonzero(np.not_equal(listed, None)):
             found, messages = parsed[position]
             for text in messages:

@@ -38,13 +38,16 @@ class CellProblem:
     message: str
 
 
-def objects(values: Sequence[Any] | np.ndarray, length: int | None = None) -> np.ndarray:
-    """An object array of the values (or of `length` Nones)."""
-    if length is not None:
-        return np.full(length, None, dtype=object)
+def objects(values: Sequence[Any] | np.ndarray) -> np.ndarray:
+    """An object array of the values (tuples and lists stay whole, one item each)."""
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array
+
+
+def nones(length: int) -> np.ndarray:
+    """An object array of `length` Nones: a column with nothing in it yet."""
+    return np.full(length, None, dtype=object)
 
 
 class RowTable:
@@ -54,11 +57,12 @@ class RowTable:
         self.numbers = np.asarray(numbers, dtype=np.int64)
         size = len(self.numbers)
         self.values = pd.DataFrame(index=pd.RangeIndex(size))
-        # The cleaned text of each column as written, for messages that quote the sender.
-        self.written: dict[str, pd.Series] = {}
-        self.outcome = objects((), size)
-        self.key = objects((), size)
-        self.record_id = objects((), size)
+        # The cleaned text of each column as written (parse.Distinct), for messages that
+        # quote the sender.
+        self.written: dict[str, Any] = {}
+        self.outcome = nones(size)
+        self.key = nones(size)
+        self.record_id = nones(size)
         self.rejected = np.zeros(size, dtype=bool)
         self.changes: dict[int, dict[str, tuple[Any, Any]]] = {}
         self.flags: dict[str, np.ndarray] = {}
@@ -77,7 +81,7 @@ class RowTable:
         """A column's parsed values as an object array (all None when the file lacks it)."""
         if name in self.values.columns:
             return self.values[name].to_numpy(dtype=object)
-        return objects((), len(self))
+        return nones(len(self))
 
     def set(self, name: str, values: Sequence[Any] | np.ndarray) -> None:
         array = values if isinstance(values, np.ndarray) and values.dtype == object else None
@@ -95,7 +99,7 @@ class RowTable:
     def flag(self, name: str) -> np.ndarray:
         """A flag column (None where unset), made on first use."""
         if name not in self.flags:
-            self.flags[name] = objects((), len(self))
+            self.flags[name] = nones(len(self))
         return self.flags[name]
 
     # ------------------------------------------------------------------ problems
