@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import random
 
-import xlsxwriter
 from sqlalchemy.orm import Session
+
+from bench.sheet import write_sheet
 
 PROVINCES = ("เชียงใหม่", "ลำพูน", "อุดรธานี", "ปทุมธานี", "กรุงเทพมหานคร", "ชลบุรี", "ขอนแก่น")
 TRADES = ("ไทยออโตพาร์ท", "สยามอิเล็กทรอนิกส์", "เชียงใหม่ฟู้ดส์", "อุดรเมคคานิค", "ลำพูนพลาสติก")
@@ -57,10 +58,4 @@ def rows(count: int, seed: int = 2568) -> list[list[str]]:
 
 
 def build(count: int, path: str) -> None:
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
-    sheet = book.add_worksheet("หน่วยงาน")
-    sheet.write_row(0, 0, ["รายชื่อหน่วยงานความร่วมมือ"])
-    sheet.write_row(2, 0, HEADERS)
-    for offset, row in enumerate(rows(count), start=3):
-        sheet.write_row(offset, 0, row)
-    book.close()
+    write_sheet(path, "หน่วยงาน", ["รายชื่อหน่วยงานความร่วมมือ"], HEADERS, rows(count))

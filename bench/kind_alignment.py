@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import random
 
-import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bench.sheet import write_sheet
 from models import Agency, CompetencyUnit, Curriculum, CurriculumKind
 
 CURRICULA = 400
@@ -65,11 +65,4 @@ def rows(count: int, seed: int = 2568) -> list[list[str]]:
 
 
 def build(count: int, path: str) -> None:
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
-    sheet = book.add_worksheet("เทียบเคียง")
-    sheet.write_row(0, 0, ["ผลการเทียบเคียงหลักสูตรกับหน่วยสมรรถนะ"])
-    sheet.write_row(2, 0, HEADERS)
-    data = rows(count)
-    for offset, row in enumerate(data, start=3):
-        sheet.write_row(offset, 0, row)
-    book.close()
+    write_sheet(path, "เทียบเคียง", ["ผลการเทียบเคียงหลักสูตรกับหน่วยสมรรถนะ"], HEADERS, rows(count))

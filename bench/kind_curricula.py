@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import random
 
-import xlsxwriter
 from sqlalchemy.orm import Session
+
+from bench.sheet import write_sheet
 
 OWNERS = (
     "BPCD",
@@ -66,12 +67,4 @@ def rows(count: int, seed: int = 2568) -> list[list[object]]:
 
 
 def build(count: int, path: str) -> None:
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
-    sheet = book.add_worksheet("หลักสูตร")
-    sheet.write_row(0, 0, ["ทะเบียนหลักสูตรธนาคารหน่วยกิต"])
-    sheet.write_row(2, 0, HEADERS)
-    data = rows(count)
-    for offset, row in enumerate(data, start=3):
-        sheet.write_row(offset, 0, row)
-    sheet.write_row(len(data) + 3, 0, ["รวม", f"{len(data)} หลักสูตร"])
-    book.close()
+    write_sheet(path, "หลักสูตร", ["ทะเบียนหลักสูตรธนาคารหน่วยกิต"], HEADERS, rows(count), "หลักสูตร")

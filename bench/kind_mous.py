@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import random
 
-import xlsxwriter
 from sqlalchemy.orm import Session
 
+from bench.sheet import write_sheet
 from models import Agency, AgencyKind
 from thai.dates import MONTHS_ABBR, MONTHS_FULL
 
@@ -88,12 +88,6 @@ def rows(count: int, seed: int = 2568) -> list[list[object]]:
 
 
 def build(count: int, path: str) -> None:
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
-    sheet = book.add_worksheet("MOU")
-    sheet.write_row(0, 0, ["ทะเบียนบันทึกข้อตกลงความร่วมมือ ปีงบประมาณ พ.ศ. ๒๕๖๘"])
-    sheet.write_row(2, 0, HEADERS)
-    data = rows(count)
-    for offset, row in enumerate(data, start=3):
-        sheet.write_row(offset, 0, row)
-    sheet.write_row(len(data) + 3, 0, ["รวม", f"{len(data)} ฉบับ"])
-    book.close()
+    write_sheet(
+        path, "MOU", ["ทะเบียนบันทึกข้อตกลงความร่วมมือ ปีงบประมาณ พ.ศ. ๒๕๖๘"], HEADERS, rows(count), "ฉบับ"
+    )

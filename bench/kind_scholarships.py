@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import random
 
-import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bench.sheet import write_sheet
 from models import Agency, AgencyKind
 from thai.nid import make_national_id
 
@@ -103,12 +103,11 @@ def award_rows(count: int, seed: int = 2568) -> list[list[str]]:
 
 def build(count: int, path: str) -> None:
     """Write `count` valid rows under two title rows, as the programmes' offices send them."""
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
-    sheet = book.add_worksheet("ผู้รับทุน")
-    sheet.write_row(0, 0, ["รายชื่อผู้รับทุนการศึกษา ปีการศึกษา ๒๕๖๐–๒๕๖๘"])
-    sheet.write_row(1, 0, ["ข้อมูล ณ วันที่ 3 ก.พ. 2568"])
-    sheet.write_row(3, 0, HEADERS)
-    for offset, row in enumerate(award_rows(count), start=4):
-        sheet.write_row(offset, 0, row)
-    sheet.write_row(count + 4, 0, ["รวม", f"{count} ราย"])
-    book.close()
+    write_sheet(
+        path,
+        "ผู้รับทุน",
+        ["รายชื่อผู้รับทุนการศึกษา ปีการศึกษา ๒๕๖๐–๒๕๖๘", "ข้อมูล ณ วันที่ 3 ก.พ. 2568"],
+        HEADERS,
+        award_rows(count),
+        "ราย",
+    )

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import random
 
-import xlsxwriter
 from sqlalchemy.orm import Session
+
+from bench.sheet import write_sheet
 
 SECTORS = (
     ("ยานยนต์", ("ช่างเครื่องยนต์ดีเซล", "ช่างซ่อมบำรุงรถยนต์", "ช่างสีรถยนต์")),
@@ -80,10 +81,10 @@ def standard_rows(count: int, seed: int = 2568) -> list[list[str]]:
 
 def build(count: int, path: str) -> None:
     """Write `count` valid rows under a title row, as TPQI's lists come."""
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
-    sheet = book.add_worksheet("มาตรฐานอาชีพ")
-    sheet.write_row(0, 0, ["รายการคุณวุฒิวิชาชีพและหน่วยสมรรถนะ (สถาบันคุณวุฒิวิชาชีพ)"])
-    sheet.write_row(2, 0, HEADERS)
-    for offset, row in enumerate(standard_rows(count), start=3):
-        sheet.write_row(offset, 0, row)
-    book.close()
+    write_sheet(
+        path,
+        "มาตรฐานอาชีพ",
+        ["รายการคุณวุฒิวิชาชีพและหน่วยสมรรถนะ (สถาบันคุณวุฒิวิชาชีพ)"],
+        HEADERS,
+        standard_rows(count),
+    )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import random
 
-import xlsxwriter
-
+from bench.sheet import write_sheet
 from thai.nid import make_national_id
 
 PREFIXES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ดร.", "น.ส.")
@@ -69,12 +68,5 @@ def roster_rows(count: int, seed: int = 2568, changed_every: int = 0) -> list[li
 
 def write_roster(path: str, rows: list[list[str]]) -> None:
     """Write rows under two title rows, as colleges send them, with a totals line."""
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
-    sheet = book.add_worksheet("รายชื่อครู")
-    sheet.write_row(0, 0, ["บัญชีรายชื่อครู ปีงบประมาณ พ.ศ. ๒๕๖๘"])
-    sheet.write_row(1, 0, ["ข้อมูล ณ วันที่ 3 ก.พ. 2568"])
-    sheet.write_row(3, 0, HEADERS)
-    for offset, row in enumerate(rows, start=4):
-        sheet.write_row(offset, 0, row)
-    sheet.write_row(len(rows) + 4, 0, ["รวม", f"{len(rows)} คน"])
-    book.close()
+    titles = ["บัญชีรายชื่อครู ปีงบประมาณ พ.ศ. ๒๕๖๘", "ข้อมูล ณ วันที่ 3 ก.พ. 2568"]
+    write_sheet(path, "รายชื่อครู", titles, HEADERS, rows, "คน")
