@@ -66,6 +66,13 @@ def build_app(tmp_path, csrf=False):
     )
 
 
+@pytest.fixture
+def imports_in_request(app):
+    """Check and write uploads inside the request instead of a thread (build_app keeps the
+    files under the test's folder)."""
+    app.config["IMPORT_BACKGROUND"] = False
+
+
 @pytest.fixture(scope="session")
 def reference_database(tmp_path_factory):
     """Build a database with the schema and the reference data once, for tests to copy."""

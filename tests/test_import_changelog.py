@@ -23,10 +23,8 @@ MOUS = "เลขที่,ชื่อบันทึกข้อตกลง,�
 MOU_LINE = "MOU-2568-001,ความร่วมมือทดลอง,BMA; TPQI,1/10/2567,{ends}\n"
 
 
-@pytest.fixture(autouse=True)
-def import_folder(app, tmp_path):
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
-    app.config["IMPORT_BACKGROUND"] = False
+# Uploads are checked and written inside the request (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("imports_in_request")
 
 
 def teachers_csv(*rows):

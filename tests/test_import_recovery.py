@@ -21,11 +21,8 @@ from models import ImportBatch, ImportStatus, Teacher, db
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def import_folder(app, tmp_path):
-    """Keep uploads under the test's folder and run the work in the request."""
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
-    app.config["IMPORT_BACKGROUND"] = False
+# Uploads are checked and written inside the request (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("imports_in_request")
 
 
 @pytest.fixture(scope="module")

@@ -17,10 +17,8 @@ TEACHERS = "เลขประจำตัวประชาชน,ชื่อ-
 MOUS = "เลขที่,ชื่อบันทึกข้อตกลง,คู่ภาคี,วันที่ลงนาม,วันสิ้นสุด\n"
 
 
-@pytest.fixture(autouse=True)
-def import_folder(app, tmp_path):
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
-    app.config["IMPORT_BACKGROUND"] = False
+# Uploads are checked and written inside the request (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("imports_in_request")
 
 
 def cli_import(runner, tmp_path, kind, text, *args):
