@@ -31,7 +31,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from thai.dates import format_be
+from thai.dates import format_be, format_be_datetime
+from thai.digits import to_thai_digits
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
@@ -616,9 +617,14 @@ class TeacherUnit(db.Model):
     achieved_on: Mapped[dt.date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(32))
     evidence: Mapped[str | None] = mapped_column(String(500))
+    # The placement whose passed test earned the unit (source "placement").
+    placement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("placement.id", ondelete="SET NULL"), index=True
+    )
 
     teacher: Mapped[Teacher] = relationship(back_populates="units")
     unit: Mapped[CompetencyUnit] = relationship()
+    placement: Mapped[Placement | None] = relationship()
 
     def __str__(self) -> str:
         return f"{self.unit} — {format_be(self.achieved_on)}"
@@ -704,7 +710,6 @@ class PlacementStep(Choice):
     ORIENTED = "oriented"
     IN_PLACEMENT = "in_placement"
     TESTED = "tested"
-    CLIP = "clip"
     COLLEGE_REPORT = "college_report"
     LESSONS_LEARNED = "lessons_learned"
     POST_REPORT = "post_report"
@@ -719,7 +724,6 @@ PlacementStep.LABELS = {
     "oriented": _l("Oriented"),
     "in_placement": _l("In placement"),
     "tested": _l("Tested"),
-    "clip": _l("Clip submitted"),
     "college_report": _l("College report"),
     "lessons_learned": _l("Lessons learned"),
     "post_report": _l("Post report"),
@@ -728,13 +732,13 @@ PlacementStep.LABELS = {
 }
 
 # The main line a placement moves along; a placement at a step has passed all before it.
+# The clip is not a step: it is a fact recorded during the placement (clip_url and so on).
 PLACEMENT_PROGRESS = [
     PlacementStep.APPLIED,
     PlacementStep.ELIGIBLE,
     PlacementStep.ORIENTED,
     PlacementStep.IN_PLACEMENT,
     PlacementStep.TESTED,
-    PlacementStep.CLIP,
     PlacementStep.COLLEGE_REPORT,
     PlacementStep.LESSONS_LEARNED,
     PlacementStep.POST_REPORT,
@@ -813,6 +817,9 @@ class Placement(TimestampMixin, db.Model):
             "planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start",
             name="end_after_start",
         ),
+        CheckConstraint(
+            "clip_duration IS NULL OR clip_duration BETWEEN 1 AND 300", name="clip_at_most_5_min"
+        ),
         choice_check("status", PlacementStep),
         choice_check("test_result", ExamResult, nullable=True),
         Index("ix_placement_round_status", "round_id", "status"),
@@ -837,6 +844,17 @@ class Placement(TimestampMixin, db.Model):
     post_report_received: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     budget: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The date of the competency test whose result is test_result.
+    tested_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The clip's length in seconds (at most 5 minutes).
+    clip_duration: Mapped[int | None] = mapped_column(Integer)
+    # DOMAIN.md: a host without an MOU with the college is allowed when it develops
+    # education jointly with it; the exception is explicit and says why.
+    mou_exception: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    mou_exception_reason: Mapped[str | None] = mapped_column(Text)
+    # When the placement reached its current step (the newest event's time), kept here so
+    # lists can filter on it without reading the events.
+    status_since: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
 
     round: Mapped[PlacementRound] = relationship(back_populates="placements")
     teacher: Mapped[Teacher] = relationship(back_populates="placements")
@@ -847,6 +865,11 @@ class Placement(TimestampMixin, db.Model):
         back_populates="placement",
         cascade="all, delete-orphan",
         order_by="SupervisionVisit.visited_on",
+    )
+    events: Mapped[list[PlacementEvent]] = relationship(
+        back_populates="placement",
+        cascade="all, delete-orphan",
+        order_by="PlacementEvent.id",
     )
 
     @property
@@ -872,6 +895,33 @@ class SupervisionVisit(db.Model):
 
     def __str__(self) -> str:
         return f"{format_be(self.visited_on)} {self.visitor}"
+
+
+class PlacementEvent(db.Model):
+    """One move of a placement from a step to the next: when, by whom, and why."""
+
+    __table_args__ = (
+        choice_check("from_step", PlacementStep, nullable=True),
+        choice_check("to_step", PlacementStep),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(
+        ForeignKey("placement.id", ondelete="CASCADE"), index=True
+    )
+    # None for the event that created the placement.
+    from_step: Mapped[str | None] = mapped_column(String(32))
+    to_step: Mapped[str] = mapped_column(String(32), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now, index=True)
+    by: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    # The import that made the move (None for a form, a button or a bulk action).
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+    placement: Mapped[Placement] = relationship(back_populates="events")
+
+    def __str__(self) -> str:
+        return f"{format_be_datetime(self.at)} {PlacementStep(self.to_step).label}"
 
 
 # --------------------------------------------------------------------------- scholarships
@@ -1007,9 +1057,128 @@ class ScholarshipAward(TimestampMixin, db.Model):
 
     student: Mapped[Student] = relationship(back_populates="awards")
     programme: Mapped[ScholarshipProgramme] = relationship()
+    events: Mapped[list[AwardEvent]] = relationship(
+        back_populates="award", cascade="all, delete-orphan", order_by="AwardEvent.id"
+    )
 
     def __str__(self) -> str:
         return f"{self.student} — {self.programme} ({self.start_year})"
+
+
+class AwardEvent(db.Model):
+    """One change of an award's status, dated like a placement's moves."""
+
+    __table_args__ = (
+        choice_check("from_status", AwardStatus, nullable=True),
+        choice_check("to_status", AwardStatus),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_id: Mapped[int] = mapped_column(
+        ForeignKey("scholarship_award.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    # The day the change took effect (graduation day, say), and when it was recorded.
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+    by: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
+
+    award: Mapped[ScholarshipAward] = relationship(back_populates="events")
+
+    def __str__(self) -> str:
+        return f"{format_be(self.effective_on)} {AwardStatus(self.to_status).label}"
+
+
+# --------------------------------------------------------------------------- letters
+
+
+class OfficeSettings(TimestampMixin, db.Model):
+    """The office's own particulars for its letters (one row)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    address: Mapped[str | None] = mapped_column(Text)
+    # The office's code before each letter number, e.g. "ศธ ๐๖๐๕".
+    letter_prefix: Mapped[str] = mapped_column(String(64))
+    signatory_name: Mapped[str | None] = mapped_column(String(255))
+    # One line per line of the signature block under the name.
+    signatory_position: Mapped[str | None] = mapped_column(Text)
+    contact_unit: Mapped[str | None] = mapped_column(String(255))
+    contact_phone: Mapped[str | None] = mapped_column(String(64))
+    contact_email: Mapped[str | None] = mapped_column(String(255))
+    # The Garuda emblem the office uploads (no package ships it); None leaves its space blank.
+    emblem_path: Mapped[str | None] = mapped_column(String(255))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LetterTemplate(TimestampMixin, db.Model):
+    """The wording of a letter the office sends, editable by staff.
+
+    subject, addressee and body may hold placeholders such as {college} and {fiscal_year}
+    (processes.letters lists them).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(500))
+    addressee: Mapped[str] = mapped_column(String(500))
+    reference: Mapped[str | None] = mapped_column(String(500))
+    enclosure: Mapped[str | None] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    closing: Mapped[str] = mapped_column(String(255), default="ขอแสดงความนับถือ")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LetterCounter(db.Model):
+    """The last number given out in a calendar year (BE): the register's running number."""
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutgoingLetter(db.Model):
+    """One entry of the outgoing-letter register (ทะเบียนหนังสือส่ง), as issued."""
+
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)  # BE calendar year of issue
+    number: Mapped[int] = mapped_column(Integer)
+    prefix: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+    issued_by: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(500))
+    addressee: Mapped[str] = mapped_column(String(500))
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("letter_template.id"), index=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("placement_round.id"), index=True)
+    college_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    # The letter as issued, so a reprint says exactly what was sent.
+    reference: Mapped[str | None] = mapped_column(String(500))
+    enclosure: Mapped[str | None] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    closing: Mapped[str] = mapped_column(String(255))
+    # The attachment's rows (e.g. the eligible teachers), as printed.
+    attachment: Mapped[list | None] = mapped_column(JSON)
+
+    template: Mapped[LetterTemplate | None] = relationship()
+    round: Mapped[PlacementRound | None] = relationship()
+    college: Mapped[Agency | None] = relationship()
+
+    @property
+    def ref(self) -> str:
+        return f"{self.prefix}/{to_thai_digits(str(self.number))}"
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.subject}"
 
 
 # --------------------------------------------------------------------------- users and audit

@@ -1,7 +1,7 @@
 """Teachers' industry placements of one fiscal year, per college, with the round's budget.
 
 What "reached a step" means: a placement's status is where it is now, and PlacementStep's
-main line (PLACEMENT_PROGRESS: applied, eligible, oriented, in placement, tested, clip,
+main line (PLACEMENT_PROGRESS: applied, eligible, oriented, in placement, tested,
 college report, lessons learned, post report) is ordered, so a placement whose status is
 at or after a step on that line has passed that step. Not eligible, withdrawn and rejected
 are off the line: such a placement counts as an application and in no reached-step
@@ -57,7 +57,6 @@ STEP_LABELS = {
     PlacementStep.ORIENTED: "ปฐมนิเทศ",
     PlacementStep.IN_PLACEMENT: "ฝึกในสถานประกอบการ",
     PlacementStep.TESTED: "ทดสอบสมรรถนะ",
-    PlacementStep.CLIP: "ส่งคลิป",
     PlacementStep.COLLEGE_REPORT: "สถานศึกษารายงานผล",
     PlacementStep.LESSONS_LEARNED: "ถอดบทเรียน",
     PlacementStep.POST_REPORT: "รายงานหลังการพัฒนา",

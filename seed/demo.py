@@ -79,8 +79,7 @@ STEPS_2568 = {
     STEP.NOT_ELIGIBLE: 8,
     STEP.ORIENTED: 8,
     STEP.IN_PLACEMENT: 14,
-    STEP.TESTED: 12,
-    STEP.CLIP: 12,
+    STEP.TESTED: 24,
     STEP.COLLEGE_REPORT: 14,
     STEP.LESSONS_LEARNED: 16,
     STEP.POST_REPORT: 34,
@@ -864,7 +863,9 @@ class _Demo:
             placement.budget = Decimal(rng.randrange(5000, 20001, 500))
         if reached >= PLACEMENT_PROGRESS.index(STEP.TESTED):
             placement.test_result = (ExamResult.PASSED if passed else ExamResult.FAILED).value
-        if reached >= PLACEMENT_PROGRESS.index(STEP.CLIP):
+        if reached > PLACEMENT_PROGRESS.index(STEP.TESTED) or (
+            reached == PLACEMENT_PROGRESS.index(STEP.TESTED) and rng.random() < 0.5
+        ):
             placement.clip_url = f"https://youtu.be/{_token(rng, 11)}"
             placement.clip_title = f"{who.first} {who.last} ({words.UNITS[units[0]]})"
         placement.logbook_received = reached >= PLACEMENT_PROGRESS.index(STEP.COLLEGE_REPORT)
