@@ -7,6 +7,9 @@ a teacher is counted once per field however many of its trainings they finished.
 group (Excellence Center, Expert, Standard) is that of the teacher's college, as recorded
 now, for that field. Curricula have no year: a field's curricula are those linked to it now,
 and only teacher-development ones count toward the target (others are shown beside them).
+
+The figures come from processes.targets.field_targets, the same computation the targets
+screen and the home page show.
 """
 
 from __future__ import annotations
@@ -14,21 +17,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.orm import Session
 
-from models import (
-    Agency,
-    CollegeFieldGroup,
-    Curriculum,
-    CurriculumKind,
-    ExcellenceField,
-    ExcellenceGroup,
-    Teacher,
-    Training,
-    TrainingAttendance,
-    today,
-)
+from models import ExcellenceGroup, today
+from processes import targets
+from processes.targets import CURRICULUM_TARGET, NO_GROUP, TEACHER_TARGET
 from reports import filters as report_filters
 from reports.model import (
     Block,
@@ -43,16 +36,12 @@ from reports.model import (
 )
 from thai.dates import fiscal_year, fiscal_year_range, format_be
 
-CURRICULUM_TARGET = 1
-TEACHER_TARGET = 20
-
 # The report is printed in Thai whatever the language of the screen that asked for it.
 GROUP_LABELS = {
     ExcellenceGroup.EXCELLENCE_CENTER: "กลุ่มความเป็นเลิศ",
     ExcellenceGroup.EXPERT: "กลุ่มเชี่ยวชาญเฉพาะ",
     ExcellenceGroup.STANDARD: "กลุ่มทั่วไป",
 }
-NO_GROUP = "no_group"
 NO_HUB = "ยังไม่กำหนด"
 MET = "ครบตามเป้าหมาย"
 
@@ -71,24 +60,17 @@ COUNT_KEYS = [c.key for c in COLUMNS if c.kind == "int"]
 
 def fiscal_year_choices(session: Session) -> list[tuple[str, str]]:
     """Return the fiscal years in which trainings started, and the current one, newest first."""
-    # One row per month is enough to know the fiscal years, however many trainings there are.
-    months = session.execute(
-        select(func.min(Training.start_on)).group_by(
-            func.extract("year", Training.start_on), func.extract("month", Training.start_on)
-        )
-    ).scalars()
-    years = {fiscal_year(day) for day in months if day is not None}
-    years.add(fiscal_year(today()))
+    years = {*targets.training_fiscal_years(session), fiscal_year(today())}
     return [(str(year), str(year)) for year in sorted(years, reverse=True)]
 
 
-def result_text(curricula: int, teachers: int) -> str:
+def result_text(target: targets.FieldTarget) -> str:
     """Say what a field lacks against its targets, or that it meets them."""
     missing = []
-    if curricula < CURRICULUM_TARGET:
-        missing.append(f"ขาดหลักสูตร {CURRICULUM_TARGET - curricula}")
-    if teachers < TEACHER_TARGET:
-        missing.append(f"ขาดครู {TEACHER_TARGET - teachers} คน")
+    if target.curricula_short:
+        missing.append(f"ขาดหลักสูตร {target.curricula_short}")
+    if target.teachers_short:
+        missing.append(f"ขาดครู {target.teachers_short} คน")
     return " ".join(missing) if missing else MET
 
 
@@ -112,25 +94,20 @@ class ExcellenceReport(ReportDefinition):
             raise FilterError("ให้ระบุปีงบประมาณ")
         first, last = fiscal_year_range(year)
 
-        fields = session.execute(
-            select(ExcellenceField.id, ExcellenceField.name_th, Agency.name_th)
-            .outerjoin(Agency, Agency.id == ExcellenceField.hub_college_id)
-            .order_by(ExcellenceField.id)
-        ).all()
-        curricula = self.curricula_per_field(session)
-        trained = self.teachers_per_field_and_group(session, first, last)
-
         rows: list[dict[str, Any]] = []
         marks: dict[int, Any] = {}
-        for field_id, name, hub in fields:
-            row: dict[str, Any] = {"field": name, "hub": hub or NO_HUB}
-            row["curricula"], row["other_curricula"] = curricula.get(field_id, (0, 0))
-            by_group = trained.get(field_id, {})
-            for key in (*(g.value for g in GROUP_LABELS), NO_GROUP):
-                row[key] = by_group.get(key, 0)
-            row["teachers"] = sum(by_group.values())
-            row["result"] = result_text(row["curricula"], row["teachers"])
-            if row["result"] != MET:
+        for target in targets.field_targets(session, year):
+            hub = target.field.hub_college
+            row: dict[str, Any] = {
+                "field": target.field.name_th,
+                "hub": hub.name_th if hub is not None else NO_HUB,
+                "curricula": target.curricula,
+                "other_curricula": target.other_curricula,
+                **target.by_group,
+                "teachers": target.teachers_trained,
+                "result": result_text(target),
+            }
+            if target.below_target:
                 marks[len(rows)] = "short"
             rows.append(row)
 
@@ -153,7 +130,7 @@ class ExcellenceReport(ReportDefinition):
             empty="ยังไม่มีสาขาวิชาที่มีความเป็นเลิศในระบบ",
         )
 
-        blocks: list[Block] = [table, Note(self.reading(session, first, last, totals))]
+        blocks: list[Block] = [table, Note(self.reading(session, year, first, last, totals))]
         if rows and len(rows) <= 15:
             blocks.append(
                 Chart(
@@ -173,69 +150,11 @@ class ExcellenceReport(ReportDefinition):
         ]
         return Report(self.name, self.title, shown, blocks, landscape=self.landscape)
 
-    # ------------------------------------------------------------------ queries
-
-    def curricula_per_field(self, session: Session) -> dict[int, tuple[int, int]]:
-        """Return field id -> (teacher-development curricula, other curricula of the field)."""
-        development = Curriculum.kind == CurriculumKind.TEACHER_DEVELOPMENT.value
-        query = (
-            select(
-                Curriculum.excellence_field_id,
-                func.sum(case((development, 1), else_=0)),
-                func.sum(case((development, 0), else_=1)),
-            )
-            .where(Curriculum.excellence_field_id.is_not(None))
-            .group_by(Curriculum.excellence_field_id)
-        )
-        return {
-            field_id: (int(ours), int(others)) for field_id, ours, others in session.execute(query)
-        }
-
-    def teachers_per_field_and_group(
-        self, session: Session, first: Any, last: Any
-    ) -> dict[int, dict[str, int]]:
-        """Return field id -> group -> distinct teachers who completed a training that year."""
-        query = (
-            select(
-                Training.excellence_field_id,
-                CollegeFieldGroup.tier,
-                func.count(distinct(Teacher.id)),
-            )
-            .select_from(TrainingAttendance)
-            .join(Training, Training.id == TrainingAttendance.training_id)
-            .join(Teacher, Teacher.id == TrainingAttendance.teacher_id)
-            .outerjoin(
-                CollegeFieldGroup,
-                and_(
-                    CollegeFieldGroup.field_id == Training.excellence_field_id,
-                    CollegeFieldGroup.college_id == Teacher.college_id,
-                ),
-            )
-            .where(
-                TrainingAttendance.completed.is_(True),
-                Training.excellence_field_id.is_not(None),
-                Training.start_on.between(first, last),
-            )
-            .group_by(Training.excellence_field_id, CollegeFieldGroup.tier)
-        )
-        found: dict[int, dict[str, int]] = {}
-        for field_id, tier, teachers in session.execute(query):
-            found.setdefault(field_id, {})[tier or NO_GROUP] = teachers
-        return found
-
     def reading(
-        self, session: Session, first: Any, last: Any, totals: dict[str, Any] | None
+        self, session: Session, year: int, first: Any, last: Any, totals: dict[str, Any] | None
     ) -> str:
         """Explain how teachers are counted, with the distinct total across all fields."""
-        distinct_teachers = session.scalar(
-            select(func.count(distinct(TrainingAttendance.teacher_id)))
-            .join(Training, Training.id == TrainingAttendance.training_id)
-            .where(
-                TrainingAttendance.completed.is_(True),
-                Training.excellence_field_id.is_not(None),
-                Training.start_on.between(first, last),
-            )
-        )
+        distinct_teachers = targets.distinct_teachers_trained(session, year)
         text = (
             f"นับครูที่อบรมครบตามหลักสูตรในการฝึกอบรมของสาขาที่เริ่มระหว่าง {format_be(first)} "
             f"ถึง {format_be(last)} ครูหนึ่งคนนับครั้งเดียวต่อสาขา "

@@ -17,27 +17,23 @@ How the figures are counted:
   quota. An award belongs to the college of its student (Student.college_id).
 - Remaining (คงเหลือ) is allocation minus awards; below zero means more awards than places.
 
+The figures are processes.targets.programme_allocations, the same lines the targets screen
+and the home page show (the rule for which statuses count is there: all of them).
+
 Special-needs status is sensitive personal data: the report shows counts only, never a
 student.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models import (
-    Agency,
-    AwardStatus,
-    ScholarshipAllocation,
-    ScholarshipAward,
-    ScholarshipProgramme,
-    Student,
-)
+from models import Agency, AwardStatus, ScholarshipProgramme
+from processes import targets
+from processes.targets import AllocationLine
 from reports import filters as report_filters
 from reports.model import (
     Block,
@@ -52,7 +48,6 @@ from reports.model import (
     Table,
     Viewer,
 )
-from thai.text import thai_sort_key
 
 NO_COLLEGE = "ไม่ระบุสถานศึกษา"
 POOLED = "ใช้โควตารวมของโครงการ"
@@ -102,52 +97,30 @@ def programme() -> Filter:
 
 # --------------------------------------------------------------------------- figures
 
-
-@dataclass
-class Figures:
-    """Allocation and awards of one programme, or of one college within it."""
-
-    allocation: int | None = 0
-    # Why the allocation is blank, when it is.
-    blank_because: str = ""
-    statuses: dict[str, int] = field(
-        default_factory=lambda: {status.value: 0 for status in STATUSES}
-    )
-
-    @property
-    def awards(self) -> int:
-        return sum(self.statuses.values())
-
-    @property
-    def remaining(self) -> int | None:
-        return None if self.allocation is None else self.allocation - self.awards
-
-    def leave_blank(self, because: str) -> None:
-        self.allocation, self.blank_because = None, because
+BLANK_NOTES = {targets.POOLED: POOLED, targets.NO_QUOTA: NO_QUOTA}
 
 
-def note_for(figures: Figures) -> tuple[str, Mark | None]:
+def note_for(line: AllocationLine) -> tuple[str, Mark | None]:
     """Return what a reader should know about a row, and the mark that draws it."""
-    awards, remaining = figures.awards, figures.remaining
-    if remaining is None:
-        return figures.blank_because, None
-    if remaining < 0:
-        if figures.allocation == 0:
-            return f"ไม่มีทุนที่จัดสรร แต่มีผู้รับทุน {awards:,} คน", "short"
-        return f"ผู้รับทุนเกินจำนวนที่จัดสรร {-remaining:,} คน", "short"
+    if line.quota is None:
+        return BLANK_NOTES.get(line.blank_because or "", ""), None
+    if line.over:
+        if line.quota == 0:
+            return f"ไม่มีทุนที่จัดสรร แต่มีผู้รับทุน {line.awarded:,} คน", "short"
+        return f"ผู้รับทุนเกินจำนวนที่จัดสรร {line.excess:,} คน", "short"
     return "", None
 
 
-def row_of(name: str, figures: Figures) -> dict[str, Any]:
-    """Turn figures into a table row, with the note that explains them."""
+def row_of(name: str, line: AllocationLine) -> dict[str, Any]:
+    """Turn a line into a table row, with the note that explains it."""
     row: dict[str, Any] = {
         "name": name,
-        "allocation": figures.allocation,
-        "awards": figures.awards,
-        **figures.statuses,
-        "remaining": figures.remaining,
+        "allocation": line.quota,
+        "awards": line.awarded,
+        **{status.value: line.statuses.get(status.value, 0) for status in STATUSES},
+        "remaining": line.remaining,
     }
-    row["note"], _ = note_for(figures)
+    row["note"], _ = note_for(line)
     return row
 
 
@@ -187,57 +160,28 @@ class ScholarshipsReport(ReportDefinition):
         chosen_programme: ScholarshipProgramme | None = values.get("programme")
         college: Agency | None = values.get("college")
 
-        quotas = self.quotas(session, year, chosen_programme)
-        awards = self.awards(session, year, chosen_programme, college)
-        if college is None:
-            programme_ids = {p for p, _ in quotas} | {p for p, _ in awards}
-        else:
-            # Only the programmes this college has a quota or awards in.
-            programme_ids = {p for p, c in quotas if c == college.id} | {p for p, _ in awards}
-        programme_names = dict(
-            session.execute(
-                select(ScholarshipProgramme.id, ScholarshipProgramme.name_th).where(
-                    ScholarshipProgramme.id.in_(sorted(programme_ids))
-                )
-            ).all()
-        )
-        college_ids = {c for _, c in awards} | {c for _, c in quotas}
-        college_names = dict(
-            session.execute(
-                select(Agency.id, Agency.name_th).where(
-                    Agency.id.in_([c for c in college_ids if c is not None])
-                )
-            ).all()
-        )
+        lines = targets.programme_allocations(session, year)
+        if chosen_programme is not None:
+            lines = [line for line in lines if line.programme.id == chosen_programme.id]
 
         rows: list[dict[str, Any]] = []
         marks: dict[int, Mark] = {}
-        chart_rows: list[tuple[str, Figures]] = []
-        for programme_id in sorted(programme_ids):
-            name = programme_names[programme_id]
-            per_college = self.per_college(programme_id, quotas, awards)
+        chart_rows: list[tuple[str, AllocationLine]] = []
+        for line in lines:
             if college is not None:
                 # One college: its figures stand for the programme, no breakdown needed.
-                figures = per_college[college.id]
-                self.add_row(rows, marks, row_of(name, figures), note_for(figures)[1])
-                chart_rows.append((name, figures))
+                if line.college is not None and line.college.id == college.id:
+                    name = line.programme.name_th
+                    self.add_row(rows, marks, row_of(name, line), note_for(line)[1])
+                    chart_rows.append((name, line))
                 continue
-            whole = Figures(allocation=sum(q for (p, _), q in quotas.items() if p == programme_id))
-            for figures in per_college.values():
-                for status, count in figures.statuses.items():
-                    whole.statuses[status] += count
-            if not any(p == programme_id for p, _ in quotas):
-                # Nothing recorded is not a quota of zero: no shortfall can be claimed.
-                whole.leave_blank(NO_QUOTA)
-            self.add_row(rows, marks, row_of(name, whole), "group")
-            chart_rows.append((name, whole))
-            ordered = sorted(
-                per_college.items(),
-                key=lambda item: (item[0] is None, thai_sort_key(college_names.get(item[0], ""))),
-            )
-            for college_id, figures in ordered:
-                label = college_names.get(college_id, NO_COLLEGE)
-                self.add_row(rows, marks, row_of(label, figures), note_for(figures)[1])
+            if line.programme_total:
+                name = line.programme.name_th
+                self.add_row(rows, marks, row_of(name, line), "group")
+                chart_rows.append((name, line))
+            else:
+                label = line.college.name_th if line.college is not None else NO_COLLEGE
+                self.add_row(rows, marks, row_of(label, line), note_for(line)[1])
 
         table = Table(
             columns(),
@@ -259,8 +203,8 @@ class ScholarshipsReport(ReportDefinition):
                     title=f"ทุนที่จัดสรรเทียบกับผู้รับทุน ปีการศึกษา {year}",
                     labels=[name for name, _ in chart_rows],
                     series=[
-                        ("ทุนที่จัดสรร", [float(f.allocation or 0) for _, f in chart_rows]),
-                        ("ผู้รับทุน", [float(f.awards) for _, f in chart_rows]),
+                        ("ทุนที่จัดสรร", [float(line.quota or 0) for _, line in chart_rows]),
+                        ("ผู้รับทุน", [float(line.awarded) for _, line in chart_rows]),
                     ],
                     unit="ทุน",
                 )
@@ -273,78 +217,6 @@ class ScholarshipsReport(ReportDefinition):
             ("สถานศึกษา", college.name_th if college else ALL),
         ]
         return Report(self.name, self.title, shown, blocks, landscape=self.landscape)
-
-    # ------------------------------------------------------------------ queries
-
-    @staticmethod
-    def quotas(
-        session: Session, year: int, chosen: ScholarshipProgramme | None
-    ) -> dict[tuple[int, int | None], int]:
-        """Return the quota per (programme, college or None for programme-wide).
-
-        Never narrowed to one college: whether a college draws on a programme-wide quota,
-        or on none, depends on the programme's other allocations.
-        """
-        allocation = ScholarshipAllocation
-        query = (
-            select(allocation.programme_id, allocation.college_id, func.sum(allocation.quota))
-            .where(allocation.academic_year == year)
-            .group_by(allocation.programme_id, allocation.college_id)
-        )
-        if chosen is not None:
-            query = query.where(allocation.programme_id == chosen.id)
-        return {(p, c): int(q or 0) for p, c, q in session.execute(query)}
-
-    @staticmethod
-    def awards(
-        session: Session,
-        year: int,
-        chosen: ScholarshipProgramme | None,
-        college: Agency | None,
-    ) -> dict[tuple[int, int | None], dict[str, int]]:
-        """Return the number of awards per (programme, college) and status."""
-        award = ScholarshipAward
-        query = (
-            select(award.programme_id, Student.college_id, award.status, func.count(award.id))
-            .join(Student, Student.id == award.student_id)
-            .where(award.start_year == year)
-            .group_by(award.programme_id, Student.college_id, award.status)
-        )
-        if chosen is not None:
-            query = query.where(award.programme_id == chosen.id)
-        if college is not None:
-            query = query.where(Student.college_id == college.id)
-        found: dict[tuple[int, int | None], dict[str, int]] = defaultdict(dict)
-        for programme_id, college_id, status, count in session.execute(query):
-            found[programme_id, college_id][status] = count
-        return found
-
-    @staticmethod
-    def per_college(
-        programme_id: int,
-        quotas: dict[tuple[int, int | None], int],
-        awards: dict[tuple[int, int | None], dict[str, int]],
-    ) -> dict[int | None, Figures]:
-        """Return the figures of each college with a quota or awards in a programme."""
-        result: dict[int | None, Figures] = {}
-        for (p, college_id), quota in quotas.items():
-            if p == programme_id and college_id is not None:
-                result[college_id] = Figures(allocation=quota)
-        for (p, college_id), statuses in awards.items():
-            if p != programme_id:
-                continue
-            figures = result.get(college_id)
-            if figures is None:
-                figures = result[college_id] = Figures()
-                # No quota of its own: it draws on a programme-wide quota, or has none at all
-                # (a quota of 0 when the programme's quota is split among other colleges).
-                if (programme_id, None) in quotas:
-                    figures.leave_blank(POOLED)
-                elif not any(p == programme_id for p, _ in quotas):
-                    figures.leave_blank(NO_QUOTA)
-            for status, count in statuses.items():
-                figures.statuses[status] += count
-        return result
 
     # ------------------------------------------------------------------ rows
 
