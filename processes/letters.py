@@ -367,12 +367,18 @@ def thai_date(day: dt.date | None) -> str:
 
 
 def thai_period(entry: RoundStep | None) -> str:
+    """A calendar window as letters write it: "๑๖ – ๓๑ มีนาคม ๒๕๖๘"."""
     if entry is None:
         return ""
     start, end = entry.starts_on, entry.ends_on
-    if start and end and start != end:
-        return f"{thai_date(start)} ถึง {thai_date(end)}"
-    return thai_date(start or end)
+    if not (start and end) or start == end:
+        return thai_date(start or end)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{to_thai_digits(str(start.day))} – {thai_date(end)}"
+    if start.year == end.year:
+        day_month = " ".join(thai_date(start).split(" ")[:2])
+        return f"{day_month} – {thai_date(end)}"
+    return f"{thai_date(start)} – {thai_date(end)}"
 
 
 def placeholder_values(
