@@ -30,6 +30,7 @@ from models import (
     Teacher,
     steps_from,
 )
+from processes.placement_rules import post_report_due_clause
 from reports import filters as report_filters
 from reports.model import (
     Block,
@@ -108,16 +109,9 @@ def reached(step: PlacementStep) -> ColumnElement[bool]:
 def post_report_due() -> ColumnElement[bool]:
     """Return the condition 'the teacher still owes the report after the development'.
 
-    A teacher owes it once the placement has reached the test (the practical part is over;
-    the report itself is asked for months later, in the next fiscal year) and until the
-    bureau has it: either post_report_received is ticked or the status is already
-    post report. Withdrawn, rejected and not-eligible placements owe nothing.
+    The one rule the lists and the home page use too (processes.placement_rules).
     """
-    return and_(
-        reached(PlacementStep.TESTED),
-        Placement.status != PlacementStep.POST_REPORT.value,
-        Placement.post_report_received.is_not(True),
-    )
+    return post_report_due_clause()
 
 
 def money(value: Decimal) -> str:
