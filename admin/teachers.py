@@ -1,23 +1,48 @@
-"""ครู: teachers, their competency record, certificates and trainings."""
+"""ครู: teachers, their competency record, certificates and trainings.
+
+A teacher's page is a hub: units of competence, certificates, placements and trainings
+as small tables with links, and a button that prints the competency record (the
+teacher report) as PDF.
+"""
 
 from __future__ import annotations
 
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_admin import expose
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms.validators import NumberRange, Optional
 
+from admin.agencies import (
+    HUB_HELPERS,
+    Section,
+    StableFilterNames,
+    agency_link_formatter,
+    choice_label,
+)
 from admin.base import SecureModelView, choice_filter, choice_formatter, national_id_formatter
 from admin.fields import NationalIdField
 from admin.labels import LABELS
 from admin.refs import COLLEGES, QUALIFICATION_REF, TEACHER_REF, UNIT_REF, agency_ref
+from admin.reports import download_name
 from admin.validators import NotBefore, email_validator, phone_validator, strip_filter
 from models import (
+    Placement,
     Teacher,
     TeacherCertificate,
     TeacherUnit,
     Training,
     TrainingAttendance,
     UnitSource,
+    db,
 )
+from reports import MEDIA_TYPES, FilterError, Viewer, build_report, render
 
 CATEGORY = _l("Teachers")
 
@@ -41,8 +66,54 @@ CERTIFICATE_INLINE = (
 )
 
 
-class TeacherView(SecureModelView):
-    column_labels = LABELS
+@dataclass
+class TeacherHub:
+    """What a teacher's page lists under the teacher's fields."""
+
+    units: Section
+    certificates: Section
+    placements: Section
+    attendances: Section
+
+
+def teacher_hub(teacher: Teacher) -> TeacherHub:
+    """Gather a teacher's record, one query per table (no query per row)."""
+    session = db.session
+    units = session.scalars(
+        select(TeacherUnit)
+        .where(TeacherUnit.teacher_id == teacher.id)
+        .options(
+            joinedload(TeacherUnit.unit),
+            joinedload(TeacherUnit.placement).joinedload(Placement.round),
+            joinedload(TeacherUnit.placement).joinedload(Placement.host),
+        )
+        .order_by(TeacherUnit.achieved_on, TeacherUnit.id)
+    )
+    certificates = session.scalars(
+        select(TeacherCertificate)
+        .where(TeacherCertificate.teacher_id == teacher.id)
+        .options(joinedload(TeacherCertificate.qualification))
+        .order_by(TeacherCertificate.issued_on, TeacherCertificate.id)
+    )
+    placements = session.scalars(
+        select(Placement)
+        .where(Placement.teacher_id == teacher.id)
+        .options(joinedload(Placement.round), joinedload(Placement.host))
+        .order_by(Placement.round_id.desc(), Placement.id.desc())
+    )
+    attendances = session.scalars(
+        select(TrainingAttendance)
+        .join(TrainingAttendance.training)
+        .where(TrainingAttendance.teacher_id == teacher.id)
+        .options(joinedload(TrainingAttendance.training))
+        .order_by(Training.start_on.desc(), Training.id.desc())
+    )
+    # A teacher's record is short: every row is shown.
+    tables = (units, certificates, placements, attendances)
+    return TeacherHub(*(Section.of(rows) for rows in tables))
+
+
+class TeacherView(StableFilterNames, SecureModelView):
     column_list = (
         "national_id",
         "prefix",
@@ -66,10 +137,6 @@ class TeacherView(SecureModelView):
         "email",
         "phone",
         "is_active",
-        "units",
-        "certificates",
-        "attendances",
-        "placements",
         "created_at",
         "updated_at",
     )
@@ -109,8 +176,9 @@ class TeacherView(SecureModelView):
         "college.province.region.name_th": _l("Region"),
         "placements": _l("Industry placements"),
     }
-    column_formatters = {"national_id": national_id_formatter}
-    column_formatters_export = column_formatters
+    column_formatters = {"national_id": national_id_formatter, "college": agency_link_formatter}
+    column_formatters_export = {"national_id": national_id_formatter}
+    details_template = "admin/hubs/teacher_details.html"
     form_columns = (
         "national_id",
         "prefix",
@@ -134,6 +202,39 @@ class TeacherView(SecureModelView):
         "email": {"validators": [email_validator]},
     }
     inline_models = (UNIT_INLINE, CERTIFICATE_INLINE)
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        if template == self.details_template and kwargs.get("model") is not None:
+            kwargs.update(
+                HUB_HELPERS,
+                hub=teacher_hub(kwargs["model"]),
+                source_label=lambda value: choice_label(UnitSource, value),
+            )
+        return super().render(template, **kwargs)
+
+    @expose("/record/")
+    def record_view(self):
+        """Print the teacher's competency record: the teacher report, as PDF.
+
+        The link names the teacher by record id, not by national ID, so the full ID is in
+        no page a viewer reads and in no server log; the report masks it as for the user.
+        """
+        number = request.args.get("id", type=int)
+        # A number SQLite cannot hold is no record either.
+        teacher = db.session.get(Teacher, number) if number and 0 < number < 2**63 else None
+        if teacher is None:
+            abort(404)
+        viewer = Viewer(sees_personal_data=current_user.sees_personal_data)
+        try:
+            report = build_report(db.session, "teacher", {"teacher": teacher.national_id}, viewer)
+        except FilterError as error:
+            flash(str(error), "error")
+            return redirect(url_for(".details_view", id=teacher.id))
+        return send_file(
+            io.BytesIO(render(report, "pdf")),
+            mimetype=MEDIA_TYPES["pdf"],
+            download_name=download_name(report, "pdf"),
+        )
 
 
 class TeacherUnitView(SecureModelView):
