@@ -76,12 +76,16 @@ __all__ = [
     "AllocationLine",
     "FieldTarget",
     "allocation_years",
+    "college_groups",
     "default_academic_year",
     "default_fiscal_year",
+    "distinct_teachers_trained",
+    "field_curricula",
     "field_targets",
     "over_allocated",
     "programme_allocations",
     "trained_conditions",
+    "trained_teachers",
     "training_fiscal_years",
 ]
 
@@ -401,3 +405,49 @@ def default_academic_year(session: Session_) -> int:
 def over_allocated(lines: Iterable[AllocationLine]) -> list[AllocationLine]:
     """The programme lines (not college lines) with more awards than their quota."""
     return [line for line in lines if line.programme_total and line.over]
+
+
+# --------------------------------------------------------------------------- the records behind
+
+
+def trained_teachers(
+    session: Session_, field_id: int, fiscal_year: int
+) -> list[tuple[Teacher, list[Training]]]:
+    """The teachers counted as trained in a field that year, each with the trainings that
+    count (completed, started in the year), by name; as many as teachers_trained."""
+    query = (
+        select(Teacher, Training)
+        .select_from(TrainingAttendance)
+        .join(Training, Training.id == TrainingAttendance.training_id)
+        .join(Teacher, Teacher.id == TrainingAttendance.teacher_id)
+        .options(joinedload(Teacher.college))
+        .where(Training.excellence_field_id == field_id, *trained_conditions(fiscal_year))
+        .order_by(Training.start_on, Training.id)
+    )
+    found: dict[int, tuple[Teacher, list[Training]]] = {}
+    for teacher, training in session.execute(query):
+        found.setdefault(teacher.id, (teacher, []))[1].append(training)
+    return sorted(
+        found.values(),
+        key=lambda item: (thai_sort_key(item[0].first_name), thai_sort_key(item[0].last_name)),
+    )
+
+
+def field_curricula(session: Session_, field_id: int) -> list[Curriculum]:
+    """The curricula linked to a field: teacher-development ones first, then by code."""
+    development = Curriculum.kind == CurriculumKind.TEACHER_DEVELOPMENT.value
+    return list(
+        session.scalars(
+            select(Curriculum)
+            .where(Curriculum.excellence_field_id == field_id)
+            .order_by(case((development, 0), else_=1), Curriculum.code)
+        )
+    )
+
+
+def college_groups(session: Session_, field_id: int) -> dict[int, str]:
+    """College id -> its group in a field."""
+    query = select(CollegeFieldGroup.college_id, CollegeFieldGroup.tier).where(
+        CollegeFieldGroup.field_id == field_id
+    )
+    return dict(session.execute(query).all())
