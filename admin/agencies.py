@@ -8,7 +8,6 @@ links to the records and, when long, to the full list filtered on the agency.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,22 +57,6 @@ HUB_ROWS = 10
 
 
 # --------------------------------------------------------------------------- filter links
-
-
-class StableFilterNames:
-    """Name filters in list URLs after their untranslated labels.
-
-    Flask-Admin's named filter URLs take the label in the reader's language and keep only
-    a-z and digits: every Thai label becomes "", so the filters collide ("_equals") and a
-    link or a bookmark filters on the wrong column, or on nothing after the first request.
-    """
-
-    def get_filter_arg(self, index: int, flt: BaseFilter) -> str:
-        label = getattr(flt.name, "_args", (flt.name,))[0]
-        operation = flt.operation()
-        operation = getattr(operation, "_args", (operation,))[0]
-        name = re.sub(r"[^a-z0-9 ]", "", f"{label} {operation}".lower())
-        return re.sub(r" +", "_", name.strip())
 
 
 def model_view(endpoint: str) -> Any:
@@ -314,7 +297,7 @@ HUB_HELPERS = {
 }
 
 
-class AgencyView(StableFilterNames, SecureModelView):
+class AgencyView(SecureModelView):
     column_labels = LABELS
     column_list = ("code", "name_th", "abbreviation", "kind", "province", "parent")
     column_details_list = (

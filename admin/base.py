@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 
 from flask import Response, abort, flash, has_request_context, redirect, request, url_for
@@ -230,6 +231,19 @@ class SecureModelView(SecureMixin, ModelView):
         """A changed field as the record's screens label it."""
         label = self.column_labels.get(name) or self.column_labels.get(name.removesuffix("_id"))
         return str(label) if label else name
+
+    def get_filter_arg(self, index: int, flt: Any) -> str:
+        """Name a filter in list URLs after its untranslated label and operation.
+
+        Flask-Admin names it after the label in the reader's language and keeps only a-z
+        and digits: every Thai label becomes "", so the filters collide ("_equals") and a
+        link or a bookmark filters on the wrong column, or on nothing.
+        """
+        label = getattr(flt.name, "_args", (flt.name,))[0]
+        operation = flt.operation()
+        operation = getattr(operation, "_args", (operation,))[0]
+        name = re.sub(r"[^a-z0-9 ]", "", f"{label} {operation}".lower())
+        return re.sub(r" +", "_", name.strip())
 
     def _get_filter_groups(self) -> Any:
         # Options such as fiscal years come from the database: read them on every list page.

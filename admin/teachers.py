@@ -22,7 +22,6 @@ from wtforms.validators import NumberRange, Optional
 from admin.agencies import (
     HUB_HELPERS,
     Section,
-    StableFilterNames,
     agency_link_formatter,
     choice_label,
 )
@@ -113,7 +112,7 @@ def teacher_hub(teacher: Teacher) -> TeacherHub:
     return TeacherHub(*(Section.of(rows) for rows in tables))
 
 
-class TeacherView(StableFilterNames, SecureModelView):
+class TeacherView(SecureModelView):
     column_list = (
         "national_id",
         "prefix",

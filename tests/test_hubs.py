@@ -309,13 +309,6 @@ def test_many_sub_agencies_link_to_the_agency_list_filtered_by_parent(app, admin
         assert "C5201 " not in listing and "TPQI" not in listing
 
 
-# The placement and MOU lists are not this area's: their filters take Flask-Admin's URL names,
-# which drop Thai letters, so the college and host filters share one name and the page
-# offers no link. admin/base.py naming every list's filters as StableFilterNames does
-# makes this test pass; strict, so it reports when that is done.
-@pytest.mark.xfail(
-    strict=True, reason="placement/MOU filter URL names collide in Thai (admin/base.py)"
-)
 def test_many_placements_and_mous_link_to_their_lists_filtered_by_the_agency(
     app, admin_client, records
 ):
