@@ -4,6 +4,13 @@ Each row names a student (national ID or G-code), the programme and the academic
 award starts. Students are created or updated by their identifier; the awards by the key.
 One identifier is one person: the first row naming it gives its name (rows in file order),
 and a student on several awards is compared and written once, with the later year's values.
+
+An award's status changes only by the award rules (processes.awards), as on its page: a
+change the rules refuse (graduated back to studying, say) is a problem on that row's status
+cell, in Thai, naming the change and why. A new award starts studying (its creation event)
+and, when the file gives another status, moves there at once; an allowed change of a stored
+award is a move. The file holds no date for a change, so each is dated the day of the
+import; each event carries the import's batch.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import re
 from typing import Any
 
 import numpy as np
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from importers import cells, plausible
@@ -28,6 +36,7 @@ from models import (
     Student,
     StudentLevel,
 )
+from processes import awards as award_rules
 from thai.digits import to_arabic_digits
 from thai.text import normalize_text
 
@@ -66,6 +75,7 @@ LEVELS = {
 LEVEL_NOISE = re.compile(r"[\s._\-]|(?:ชั้นปีที่|ปีที่)?\d+$")
 FIRST_YEAR, LAST_YEAR = 2500, 2700
 PROGRAMME_MISSING = 'ไม่พบทุน "{name}" ในระบบ'
+EVENT_NOTE = "เปลี่ยนสถานะจากการนำเข้าไฟล์"
 
 
 def student_level(value: Any) -> str | None:
@@ -277,6 +287,7 @@ class ScholarshipImporter(Importer):
         self.diff(
             rows, np.asarray(known, dtype=np.int64), {"status": objects(statuses)}, AWARD_FIELDS
         )
+        self.check_moves(rows, known)
         for person, position in lead.items():
             student = self.students.get(person)
             if student is None:
@@ -290,6 +301,23 @@ class ScholarshipImporter(Importer):
                 rows.changes[position] = changes
                 if rows.outcome[position] == UNCHANGED:
                     rows.outcome[position] = UPDATED
+
+    def check_moves(self, rows: RowTable, known: list[int]) -> None:
+        """A status change of a stored award must be a move the award rules allow."""
+        awards_by_id = {award.id: award for award in self.awards.values()}
+        for position in known:
+            change = rows.changes.get(position, {}).get("status")
+            if change is None:
+                continue
+            award = awards_by_id[rows.record_id[position]]
+            reason = self.refusal(award, change[1])
+            if reason is not None:
+                self.problem(rows, position, "status", reason)
+
+    def refusal(self, award: ScholarshipAward, to: str) -> str | None:
+        """Why the rules refuse the move today, in Thai (importer messages are Thai)."""
+        with force_locale("th"):
+            return award_rules.refusal(award, to, effective_on=self.today, on=self.today)
 
     def load_students(self, people: set[tuple[str, str]]) -> dict[tuple[str, str], Student]:
         """The stored students of these identifiers, one query per chunk of identifiers."""
@@ -338,8 +366,17 @@ class ScholarshipImporter(Importer):
                     student=students[people[position]],
                     programme_id=programme_ids[position],
                     start_year=years[position],
-                    status=status or AwardStatus.STUDYING.value,
                 )
                 self.session.add(award)
+                award_rules.start_award(self.session, award, effective_on=self.today)
+                if status is not None and status != award.status:
+                    self.move(award, status)
             elif "status" in rows.changes.get(position, {}):
-                awards_by_id[rows.record_id[position]].status = status
+                self.move(awards_by_id[rows.record_id[position]], status)
+
+    def move(self, award: ScholarshipAward, to: str) -> None:
+        """An allowed move, dated the day of the import (compare refused the others)."""
+        with force_locale("th"):
+            award_rules.move_award(
+                self.session, award, to, effective_on=self.today, note=EVENT_NOTE
+            )
