@@ -13,13 +13,13 @@ import uuid
 from typing import Any
 
 from flask import (
+    Response,
     abort,
     current_app,
     flash,
     redirect,
     request,
     send_file,
-    send_from_directory,
     url_for,
 )
 from flask_admin import expose
@@ -31,6 +31,7 @@ from flask_wtf.file import FileField
 from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
+from werkzeug.datastructures import CombinedMultiDict
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -47,22 +48,22 @@ EMBLEM_MAX_BYTES = 2 * 1024 * 1024
 SKIPPED_SHOWN = 20
 
 LETTER_LABELS = {
-    "ref": _l("Number"),
-    "number": _l("Number"),
+    "ref": _l("Letter number"),
+    "number": _l("Letter number"),
     "year": _l("Year (BE)"),
-    "issued_on": _l("Date"),
+    "issued_on": _l("Date of the letter"),
     "issued_at": _l("Issued at"),
     "issued_by": _l("Issued by"),
-    "subject": _l("Subject"),
-    "addressee": _l("To"),
-    "reference": _l("Reference"),
-    "enclosure": _l("Enclosure"),
-    "body": _l("Body"),
-    "closing": _l("Closing"),
+    "subject": _l("Letter subject"),
+    "addressee": _l("Addressee"),
+    "reference": _l("Referenced letter"),
+    "enclosure": _l("Enclosures"),
+    "body": _l("Letter body"),
+    "closing": _l("Closing line"),
     "college": _l("College"),
     "round": _l("Placement round"),
     "template": _l("Letter template"),
-    "attachment": _l("Attachment"),
+    "attachment": _l("Attached list"),
     "pdf": _l("PDF"),
     "code": _l("Code"),
     "name": _l("Name"),
@@ -149,12 +150,15 @@ class LetterView(SecureBaseView):
             flash(f"{placement.teacher}: {reason}" if placement.teacher else reason, "warning")
         if len(letters.skipped) > SKIPPED_SHOWN:
             more = len(letters.skipped) - SKIPPED_SHOWN
-            flash(_("%(count)s more placements were not announced.", count=more), "warning")
+            flash(
+                _("Placements not announced besides those listed: %(count)s.", count=more),
+                "warning",
+            )
         if not letters:
             flash(_("No letter was issued: none of the placements can be announced."), "error")
             return redirect(back)
         flash(
-            _("%(count)s letters were issued and entered in the register.", count=len(letters)),
+            _("Letters issued and entered in the register: %(count)s.", count=len(letters)),
             "success",
         )
         return redirect(url_for(".issued", id=[letter.id for letter in letters]))
@@ -399,7 +403,10 @@ class OfficeSettingsView(SecureBaseView):
     @expose("/", methods=["GET", "POST"])
     def index(self):
         settings = the_settings()
-        form = SettingsForm(obj=settings)
+        posted = (
+            CombinedMultiDict((request.files, request.form)) if request.method == "POST" else None
+        )
+        form = SettingsForm(formdata=posted, obj=settings)
         if request.method == "POST" and form.validate_on_submit():
             if settings is None:
                 settings = OfficeSettings()
@@ -430,7 +437,8 @@ class OfficeSettingsView(SecureBaseView):
         if path is None:
             abort(404)
         mimetype = "image/png" if path.endswith(".png") else "image/jpeg"
-        return send_from_directory(os.path.dirname(path), os.path.basename(path), mimetype=mimetype)
+        with open(path, "rb") as file:
+            return Response(file.read(), mimetype=mimetype, headers={"Cache-Control": "no-cache"})
 
 
 def add_views(admin) -> None:

@@ -54,8 +54,9 @@ LEADING = 21
 EMBLEM_HEIGHT = 3 * cm
 INDENT = 2.5 * cm  # a paragraph's first line, as the form's tab stop
 COPIES = re.compile(r"\s*จำนวน\s+\S+\s+(?:ฉบับ|ชุด|แผ่น)\s*$")
-TABLE_SIZE = 12.5
-TABLE_LEADING = 16
+TABLE_SIZE = 12
+TABLE_LEADING = 15.5
+HEADER_SIZE = 11
 
 
 def thai(text: str | None) -> str:
@@ -336,8 +337,9 @@ def emblem_image(emblem: str | Path | bytes | None) -> ImageReader | None:
     if not emblem:
         return None
     try:
-        source = io.BytesIO(emblem) if isinstance(emblem, bytes) else str(emblem)
-        image = ImageReader(source)
+        # Read the file here: ReportLab's reader would keep a file it opened itself open.
+        content = emblem if isinstance(emblem, bytes) else Path(emblem).read_bytes()
+        image = ImageReader(io.BytesIO(content))
         image.getSize()
         return image
     except Exception:  # noqa: BLE001 - an unreadable emblem leaves its space blank
@@ -426,11 +428,12 @@ def attachment_story(letter: Any, index: int, width: float) -> list[Flowable]:
             Cell("ตำแหน่ง / แผนกวิชา", "text", "center", True),
             Cell("สถานประกอบการ", "text", "center", True),
             Cell("ระยะเวลาฝึกประสบการณ์", "text", "center", True),
-        ]
+        ],
+        size=HEADER_SIZE,
     )
     rows = []
     for number, row in enumerate(letter.attachment or [], start=1):
-        position = " / ".join(p for p in (row.get("position"), row.get("department")) if p)
+        position = "\n".join(p for p in (row.get("position"), row.get("department")) if p)
         start, end = short_date(row.get("start")), short_date(row.get("end"))
         period = f"{start}\n– {end}" if start and end else start or end
         rows.append(
@@ -445,7 +448,7 @@ def attachment_story(letter: Any, index: int, width: float) -> list[Flowable]:
             )
         )
     if rows:
-        widths = [0.5, 3.0, 2.8, 2.8, 2.5]
+        widths = [26, 134, 106, 94, 93]  # points, of the 453 between the margins
         story.append(Grid(widths, header, rows, TABLE_SIZE, TABLE_LEADING))
     else:
         story.append(Lines([(0.0, "ไม่มีรายชื่อ")]))
