@@ -553,6 +553,17 @@ def test_empty_lists_say_there_is_nothing_to_do(app, editor_client, reference):
     assert count_of(response, "fields") == 8
 
 
+def test_page_opens_on_an_empty_database(app, editor_client):
+    response = home(editor_client)
+    text = text_of(response)
+    assert thai(app, "No placement round this fiscal year.") in text
+    assert thai(app, "No excellence field recorded.") in text
+    assert thai(app, "No allocation or award this academic year.") in text
+    # The current fiscal year is the one shown.
+    current = fiscal_year(today())
+    assert page(response).xpath('//a[@aria-current="page"]/@href') == [f"/admin/?fy={current}"]
+
+
 def test_steps_chart_counts_the_rounds_placements_per_step(app, editor_client, reference):
     with app.app_context():
         session = db.session
