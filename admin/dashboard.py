@@ -402,7 +402,7 @@ def waiting_imports() -> Attention:
         key="imports",
         title=_("Imports waiting for confirmation"),
         count=total,
-        url=url_for("import_history.index"),
+        url=url_for("import_history.index", status=ImportStatus.PREVIEWED.value),
         items=items,
         rule=_("Checked files nothing has been written from yet."),
     )

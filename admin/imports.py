@@ -454,9 +454,14 @@ class ImportHistoryView(SecureBaseView):
     @expose("/")
     def index(self):
         kind = request.args.get("kind") or None
+        status = request.args.get("status") or None
         query = select(ImportBatch)
         if kind in KINDS:
             query = query.where(ImportBatch.kind == kind)
+        if status in ImportStatus.__members__.values():
+            query = query.where(ImportBatch.status == status)
+        else:
+            status = None
         total = db.session.scalar(select(func.count()).select_from(query.subquery()))
         pages = max((total + HISTORY_PAGE_SIZE - 1) // HISTORY_PAGE_SIZE, 1)
         page = min(max(request.args.get("page", 1, type=int), 1), pages)
@@ -470,6 +475,7 @@ class ImportHistoryView(SecureBaseView):
             batches=batches,
             kinds={key: importer.label for key, importer in KINDS.items()},
             kind=kind,
+            status=status,
             page=page,
             pages=pages,
             total=total,

@@ -525,6 +525,8 @@ def test_imports_list_holds_the_checked_files_waiting_for_confirmation(
     assert item_links(response, "imports") == [f"/admin/imports/batch/{waiting_id}/"]
     history = text_of(editor_client.get(link_of(response, "imports")))
     assert "ครู-รอยืนยัน.xlsx" in history
+    # The link lists the same files: the others are left out.
+    assert "ครู-บันทึกแล้ว.xlsx" not in history and "ครู-ไม่ผ่าน.xlsx" not in history
     assert "editor@example.go.th" in " ".join(card(response, "imports").text_content().split())
     # A viewer is not told who uploaded it.
     viewer_card = card(home(viewer_client), "imports")

@@ -231,6 +231,23 @@ def test_viewer_sees_history_but_cannot_import(app, editor_client, viewer_client
 # --------------------------------------------------------------------------- history and files
 
 
+def test_history_filters_on_status_so_waiting_imports_can_be_listed(app, editor_client, reference):
+    upload(editor_client, "waiting.xlsx", content=clean_roster(3))
+    upload(editor_client, "cancelled.xlsx", content=clean_roster(4))
+    cancelled = latest_id(app, ImportBatch)
+    editor_client.post(batch_url(cancelled, "cancel"))
+
+    def listed(query):
+        rows = page(editor_client.get(HISTORY + query)).xpath("//table[@id='history']//tbody/tr")
+        return {row.get("data-batch") for row in rows}
+
+    waiting = listed("?status=previewed")
+    assert waiting == {str(cancelled - 1)}
+    assert listed("?status=cancelled") == {str(cancelled)}
+    # Anything else is no filter at all, not an error.
+    assert listed("?status=nonsense") == {str(cancelled - 1), str(cancelled)}
+
+
 def test_history_lists_the_batch_with_its_sha256_and_the_original_downloads(
     app, editor_client, agencies
 ):
