@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,13 @@ SIZE = 16
 LEADING = 21
 EMBLEM_HEIGHT = 3 * cm
 INDENT = 2.5 * cm  # a paragraph's first line, as the form's tab stop
+# Kept on one line: a letter's number (the office's letters, its code, the running number),
+# a count with its unit ("๑ ฉบับ") and the first date of a range with its dash.
+UNBROKEN = re.compile(
+    r"([ก-ฮ]{1,4}) ([๐-๙0-9]{4}(?:\.[๐-๙0-9]+)*/[๐-๙0-9]+)"
+    r"|([๐-๙0-9]+) (ฉบับ|ราย|คน|ชุด|แผ่น|เล่ม)(?![ก-ฮ])"
+    r"|[๐-๙0-9]+ –"  # a dash of a range of dates stays after its first date
+)
 COPIES = re.compile(r"\s*จำนวน\s+\S+\s+(?:ฉบับ|ชุด|แผ่น)\s*$")
 TABLE_SIZE = 12
 TABLE_LEADING = 15.5
@@ -133,16 +141,49 @@ class Paragraph(Flowable):
             baseline -= LEADING
 
 
+def fill(text: str, width: float, first: float | None = None, font: str = REGULAR) -> list[str]:
+    """Lines of text no wider than width (the first no wider than first), never breaking
+    a letter number ("ศธ ๐๖๐๕/๑๕๓๐"): the engine breaks the Thai words, this fills lines."""
+    joined_text = UNBROKEN.sub(lambda m: m.group(0).replace(" ", "\u00a0"), " ".join(text.split()))
+    chunks = deque(joined_text.split(" "))
+    lines: list[str] = []
+    line = ""
+    while chunks:
+        chunk = chunks.popleft()
+        room = first if first is not None and not lines else width
+        joined = f"{line} {chunk}" if line else chunk
+        if stringWidth(joined, font, SIZE) <= room:
+            line = joined
+            continue
+        if "\u00a0" in chunk:
+            # A letter number (or a count) goes whole to the next line.
+            if line:
+                lines.append(line)
+                chunks.appendleft(chunk)
+                line = ""
+            else:
+                line = chunk
+            continue
+        # The engine folds the no-break space into a space: same length, so slices agree.
+        broken = wrap(joined.replace("\u00a0", " "), font, SIZE, room)[0]
+        if line and broken == line.replace("\u00a0", " "):
+            lines.append(line)
+            chunks.appendleft(chunk)
+        else:
+            lines.append(broken)
+            rest = joined[len(broken) :].strip()
+            if rest:
+                chunks.appendleft(rest)
+        line = ""
+    if line or not lines:
+        lines.append(line)
+    return [line.replace("\u00a0", " ") for line in lines]
+
+
 def indented_lines(text: str, width: float, indent: float) -> list[tuple[float, str]]:
     """(x, line) pairs of a paragraph whose first line starts at indent."""
-    if not text:
-        return [(indent, "")]
-    first = wrap(text, REGULAR, SIZE, width - indent)[0]
-    rest = text[len(first) :].strip()
-    lines = [(indent, first)]
-    if rest:
-        lines.extend((0.0, line) for line in wrap(rest, REGULAR, SIZE, width))
-    return lines
+    lines = fill(text, width, first=width - indent)
+    return [(indent if index == 0 else 0.0, line) for index, line in enumerate(lines)]
 
 
 def labelled(label: str, text: str, width: float, after: float = 0) -> Lines:
@@ -150,7 +191,7 @@ def labelled(label: str, text: str, width: float, after: float = 0) -> Lines:
     gap = stringWidth("  ", REGULAR, SIZE)
     start = stringWidth(label, REGULAR, SIZE) + gap
     lines: list[tuple[float, str]] = []
-    for index, line in enumerate(wrap(text, REGULAR, SIZE, width - start)):
+    for index, line in enumerate(fill(text, width - start)):
         if index == 0:
             lines.append((0.0, label))
         lines.append((start, line))
@@ -187,7 +228,7 @@ class Head(Flowable):
         self.width = availWidth
         # The address may use all the width the number leaves, less a gap of 1 cm.
         most = availWidth - stringWidth(self.ref, REGULAR, SIZE) - 1 * cm
-        self.lines = [line for text in self.address for line in wrap(text, REGULAR, SIZE, most)]
+        self.lines = [line for text in self.address for line in fill(text, most)]
         widest = max((stringWidth(line, REGULAR, SIZE) for line in self.lines), default=0)
         self.block_x = availWidth - widest
         self.height = max(len(self.lines), 1) * LEADING
@@ -240,7 +281,7 @@ class Centred(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
         room = 2 * min(self.axis * availWidth, (1 - self.axis) * availWidth)
-        self.lines = [line for text in self.texts for line in wrap(text, self.font, SIZE, room)]
+        self.lines = [line for text in self.texts for line in fill(text, room, font=self.font)]
         self.height = len(self.lines) * LEADING
         return self.width, self.height
 
@@ -263,7 +304,7 @@ class AtFoot(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
-        self.lines = [line for text in self.texts for line in wrap(text, REGULAR, SIZE, availWidth)]
+        self.lines = [line for text in self.texts for line in fill(text, availWidth)]
         needed = len(self.lines) * LEADING + self.gap
         # Take the rest of the frame, so the lines sit on its bottom edge.
         self.height = max(availHeight, needed) if availHeight >= needed else needed

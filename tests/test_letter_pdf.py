@@ -245,3 +245,25 @@ def test_the_signature_block_sits_under_the_closing():
     axis = (closing["x0"] + closing["x1"]) / 2
     assert (name["x0"] + name["x1"]) / 2 == pytest.approx(axis, abs=1)
     assert name["top"] > closing["bottom"] + 40  # room to sign
+
+
+def test_a_letter_number_a_count_and_a_date_range_never_break():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from reports.letter import SIZE, fill
+    from reports.pdffonts import REGULAR, register_fonts
+
+    register_fonts()
+    text = (
+        "ตามหนังสือสำนักงานคณะกรรมการการอาชีวศึกษา ที่ ศธ ๐๖๐๕/๑๕๓๐ ลงวันที่ ๒๔ มกราคม ๒๕๖๘ "
+        "ที่ส่งมาด้วย จำนวน ๑ ฉบับ ระหว่างวันที่ ๑๖ – ๓๑ มีนาคม ๒๕๖๘"
+    )
+    for width in range(130, 460, 6):
+        lines = fill(text, width, first=width - 40)
+        assert "".join("".join(lines).split()) == "".join(text.split())
+        assert any("ศธ ๐๖๐๕/๑๕๓๐" in line for line in lines), (width, lines)
+        assert any("๑ ฉบับ" in line for line in lines), (width, lines)
+        assert any("๑๖ –" in line for line in lines), (width, lines)
+        assert stringWidth(lines[0], REGULAR, SIZE) <= width - 40
+        for line in lines[1:]:
+            assert stringWidth(line, REGULAR, SIZE) <= width
