@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, scoped_session
 
-from models import Placement, TeacherUnit, UnitSource
+from models import Placement, Teacher, TeacherUnit, UnitSource
 
 EVIDENCE_LENGTH = 500
 
@@ -29,7 +29,7 @@ def earn_units(session: Session | scoped_session, placement: Placement) -> list[
     """
     if placement.id is None:
         session.flush()
-    teacher = placement.teacher
+    teacher = placement.teacher or session.get(Teacher, placement.teacher_id)
     held = {row.unit for row in teacher.units}
     earned = []
     for unit in placement.units:

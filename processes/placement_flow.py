@@ -319,6 +319,8 @@ def start(
     """
     if placement.events:
         raise ValueError("the placement has already started")
+    if placement not in session:
+        session.add(placement)  # first: what follows may load (and so flush)
     if placement.applied_at is not None:
         placement.applied_at = bangkok(placement.applied_at)
     teacher = placement.teacher
@@ -326,8 +328,6 @@ def start(
         teacher = session.get(Teacher, placement.teacher_id)
     if placement.college_id is None and placement.college is None and teacher is not None:
         placement.college = teacher.college
-    if placement not in session:
-        session.add(placement)
     event = add_event(
         session,
         placement,
