@@ -168,9 +168,14 @@ def test_a_new_award_starts_studying_with_its_creation_event(app, records):
 def test_every_allowed_move_through_its_button(app, editor_client, records, start, to):
     award_id = make_award(app, records, start)
     details = editor_client.get(f"/admin/award/details/?id={award_id}")
-    buttons = page(details).xpath('//form[contains(@class, "move-form")]//button/@value')
+    (form,) = page(details).xpath('//form[@id="move-form"]')
+    buttons = form.xpath('.//button[@name="to"]/@value')
     assert sorted(buttons) == sorted(award_rules.AWARD_MOVES[start])
-    response = move(editor_client, award_id, to, "01/03/2568", "ตามหนังสือสถานศึกษา", seen=start)
+    # As a browser sends it: the form's fields, the day typed over today's, the button pressed.
+    data = dict(form.form_values())
+    assert data["effective_on"] == format_be(today(), style="numeric")
+    data.update(effective_on="01/03/2568", note="ตามหนังสือสถานศึกษา", to=to)
+    response = editor_client.post(form.action, data=data, follow_redirects=True)
     assert response.status_code == 200
     status, events = state(app, award_id)
     assert status == to

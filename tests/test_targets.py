@@ -367,6 +367,12 @@ def test_the_screen_flags_over_allocation_and_links_to_the_awards(app, viewer_cl
     assert "over" in sn[0].get("class")
     pooled = table.xpath('.//tr[@data-programme="SCH-HVI-SN" and @data-college="T-A"]')[0]
     assert thai(app, "Draws on the programme-wide quota") in " ".join(cells(pooled, "./td"))
+    assert cells(tree, '//*[@id="over-programmes"]') == [
+        thai(app, "%(count)s programmes over allocation", count="1")
+    ]
+    assert cells(tree, '//*[@id="over-colleges"]') == [
+        thai(app, "%(count)s colleges over allocation", count="2")
+    ]
     # The awards count opens the award list filtered to that college's awards of the year.
     (awards_link,) = b.xpath('./td[contains(@class, "awarded")]//a/@href')
     assert listed(viewer_client, awards_link) == 6
