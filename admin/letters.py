@@ -190,7 +190,11 @@ def safe_back(url: str | None) -> str | None:
 # --------------------------------------------------------------------------- the register
 
 
-def ref_formatter(view: Any, context: Any, model: OutgoingLetter, name: str) -> str:
+def ref_formatter(view: Any, context: Any, model: OutgoingLetter, name: str) -> Any:
+    return Markup('<span class="text-nowrap letter-ref">{}</span>').format(model.ref)
+
+
+def ref_text(view: Any, context: Any, model: OutgoingLetter, name: str) -> str:
     return model.ref
 
 
@@ -247,7 +251,7 @@ class OutgoingLetterView(SecureModelView):
         "attachment": attachment_formatter,
     }
     column_formatters_detail = column_formatters
-    column_formatters_export = {"ref": ref_formatter}
+    column_formatters_export = {"ref": ref_text}
 
     def is_action_allowed(self, name: str) -> bool:
         # Actions are posted forms, and only staff who write may post.
@@ -463,4 +467,4 @@ def add_views(admin) -> None:
             name=_l("Office settings"), category=CATEGORY, endpoint="office_settings"
         )
     )
-    admin.add_view(LetterView(name=_l("Letters"), endpoint="letters"))
+    admin.add_view(LetterView(name=_l("Letters issued"), endpoint="letters"))

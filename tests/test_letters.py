@@ -517,3 +517,20 @@ def test_the_letter_screens_are_in_thai(app, editor_client, round_world):
     menu = text_of(editor_client.get("/admin/"))
     for label in ("หนังสือราชการ", "ทะเบียนหนังสือส่ง", "แม่แบบหนังสือ", "ข้อมูลส่วนราชการ"):
         assert label in menu
+
+
+def test_the_register_exports_with_the_letter_numbers(app, editor_client, round_world):
+    issue_two(app, round_world)
+    csv = editor_client.get("/admin/outgoing_letter/export/csv/")
+    assert csv.status_code == 200
+    text = csv.get_data(as_text=True)
+    assert "ศธ ๐๖๐๕/๑," in text and "ศธ ๐๖๐๕/๒," in text
+    assert "<span" not in text
+
+
+def test_the_register_reads_in_english_too(app, editor_client, round_world):
+    issue_two(app, round_world)
+    editor_client.get("/lang/en")
+    listing = text_of(editor_client.get("/admin/outgoing_letter/"))
+    assert "Outgoing letters" in listing
+    assert "ศธ ๐๖๐๕/๑" in listing
