@@ -425,6 +425,30 @@ def attachment_rows(placements: Sequence[Placement]) -> list[dict[str, object]]:
     return rows
 
 
+# The register's one-line fields and how long each may be once filled in.
+FIELD_LIMITS = {"subject": 500, "addressee": 500, "reference": 500, "enclosure": 500}
+FIELD_LABELS = {
+    "subject": _l("Letter subject"),
+    "addressee": _l("Addressee"),
+    "reference": _l("Referenced letter"),
+    "enclosure": _l("Enclosures"),
+}
+
+
+def check_lengths(filled: Mapping[str, str], college: Agency) -> None:
+    for field, limit in FIELD_LIMITS.items():
+        if len(filled[field]) > limit:
+            raise LetterRefused(
+                _(
+                    "Filled in for %(college)s, the letter's %(field)s is longer than "
+                    "%(limit)s characters: shorten it in the letter template.",
+                    college=college.name_th,
+                    field=FIELD_LABELS[field],
+                    limit=limit,
+                )
+            )
+
+
 def issue_announcements(
     session: Session, placement_ids: Sequence[int], *, by: str
 ) -> IssuedLetters:
@@ -445,6 +469,7 @@ def issue_announcements(
     for group in groups:
         values = placeholder_values(group, settings)
         filled = {field: fill(getattr(template, field), values) for field in FILLED_FIELDS}
+        check_lengths(filled, group.college)
         letters.append(
             issue(
                 session,

@@ -534,3 +534,12 @@ def test_the_register_reads_in_english_too(app, editor_client, round_world):
     listing = text_of(editor_client.get("/admin/outgoing_letter/"))
     assert "Outgoing letters" in listing
     assert "ศธ ๐๖๐๕/๑" in listing
+
+
+def test_a_subject_too_long_once_filled_in_is_refused(app, round_world):
+    with app.app_context():
+        template = db.session.scalar(select(LetterTemplate))
+        template.subject = "{round_title} " * 8
+        db.session.commit()
+        with pytest.raises(LetterRefused, match="“เรื่อง” ของหนังสือยาวเกิน 500"):
+            issue_announcements(db.session, round_world["eligible"], by="staff")
