@@ -9,6 +9,7 @@ shows active, expiring and expired agreements whenever the demo is loaded.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import string
@@ -59,6 +60,7 @@ from models import (
     UnitSource,
     db,
 )
+from processes import calendar, placement_flow
 from seed import demo_names as words
 from seed.reference import get_or_create
 from seed.regions import REGIONS
@@ -133,6 +135,16 @@ WITHDRAWN_NOTES = (
     "สถานประกอบการไม่สามารถรับครูในช่วงเวลาดังกล่าว",
 )
 COORDINATOR_POSITIONS = ("รองผู้อำนวยการฝ่ายวิชาการ", "หัวหน้างานความร่วมมือ", "ครู")
+NO_COOPERATION = NOT_ELIGIBLE_NOTES[1]
+EXCEPTION_REASONS = (
+    "สถานประกอบการร่วมจัดการอาชีวศึกษาระบบทวิภาคีกับสถานศึกษา อยู่ระหว่างจัดทำบันทึกข้อตกลง",
+    "สถานประกอบการร่วมพัฒนาหลักสูตรฐานสมรรถนะกับสถานศึกษาตั้งแต่ปีการศึกษา 2566",
+    "ศูนย์ฝึกของสถานประกอบการร่วมพัฒนาครูกับเครือข่ายสถานศึกษาในจังหวัด",
+)
+# The demo's staff (seed.cli's demo users) who move placements along.
+STAFF = ("editor@samatta.local", "editor@samatta.local", "admin@samatta.local")
+# How a placement stands to the MOU rule.
+COVERED, NO_MOU, EXCEPTED = "covered", "no_mou", "excepted"
 
 
 @dataclass(frozen=True)
@@ -163,6 +175,19 @@ def _keys(query: Any) -> set[tuple]:
 
 def _count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+@dataclass
+class History:
+    """The moves that bring a demo placement to its step: (step, when, by whom, note)."""
+
+    applied_at: dt.datetime
+    by: str
+    moves: list[tuple[PlacementStep, dt.datetime, str, str | None]] = dataclasses.field(
+        default_factory=list
+    )
+    test_result: str | None = None
+    tested_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -370,7 +395,16 @@ class _Demo:
         expires: dt.date | None,
         scope: str,
         parties: list[str],
+        status: str | None = None,
     ) -> None:
+        # What placements may lean on, as drawn (the same on every run, whatever is stored).
+        codes = list(dict.fromkeys(parties))
+        for college in codes:
+            for host in codes:
+                if host != college:
+                    self.mou_pairs.setdefault(college, set()).add(host)
+                    if status != MouStatus.EXPIRED:
+                        self.covering.setdefault(college, []).append((host, signed, expires))
         if ref_no in self.mous:
             return
         mou = Mou(ref_no=ref_no, title=title, signed_on=signed, expires_on=expires, scope=scope)
@@ -381,6 +415,11 @@ class _Demo:
     def load_mous(self) -> None:
         rng = self.rng
         self.mous = {m.ref_no: m for m in db.session.scalars(select(Mou))}
+        # college -> every agency it shares an MOU with; college -> (host, signed, expires)
+        # of the MOUs not drawn as expired, which placements are hosted under.
+        self.mou_pairs: dict[str, set[str]] = {}
+        self.covering: dict[str, list[tuple[str, dt.date, dt.date | None]]] = {}
+        self.placement_mous = 300
         self.mou(
             "MOU-2565-014",
             "ความร่วมมือ E-Workforce Ecosystem Platform (EWE)",
@@ -433,6 +472,7 @@ class _Demo:
                 self.end_date(status, signed),
                 " และ".join(scopes),
                 [college, host],
+                status,
             )
         # Provincial credit-bank centres with local partners.
         centre_statuses = (
@@ -456,6 +496,7 @@ class _Demo:
                 self.end_date(status, signed),
                 "การสะสมและเทียบโอนหน่วยกิตจากการศึกษา การฝึกอบรม และประสบการณ์การทำงาน",
                 [f"CBC-{province}", college, host],
+                status,
             )
 
     def pick_establishment(self, province: str, exclude: list[str]) -> str:
@@ -662,14 +703,18 @@ class _Demo:
         return "ครู", rng.choices([o[0] for o in options], [o[1] for o in options])[0]
 
     def load_competencies(self, from_placements: dict[tuple[str, str], tuple]) -> None:
-        """Units in each teacher's competency bank, and qualification certificates."""
+        """Units in each teacher's competency bank, and qualification certificates.
+
+        from_placements names the (teacher, unit) pairs passed tests earned: the competency
+        bank (processes.bank) wrote those when the test was recorded.
+        """
         rng = self.rng
         have = _keys(
             select(Teacher.national_id, CompetencyUnit.code)
             .join(TeacherUnit, TeacherUnit.teacher_id == Teacher.id)
             .join(CompetencyUnit, CompetencyUnit.id == TeacherUnit.unit_id)
         )
-        planned = dict(from_placements)
+        planned: dict[tuple[str, str], tuple] = {}
         sources = (
             (UnitSource.TEST, 35, "หนังสือรับรองสมรรถนะ สคช."),
             (UnitSource.TRAINING, 20, "ผ่านการฝึกอบรมและประเมินตามมาตรฐานอาชีพ"),
@@ -685,7 +730,8 @@ class _Demo:
             for unit in rng.sample(pool, min(len(pool), rng.randint(1, 4))):
                 achieved = _between(rng, dt.date(2023, 1, 1), dt.date(2025, 12, 31))
                 source, _, evidence = rng.choices(sources, [s[1] for s in sources])[0]
-                planned.setdefault((nid, unit), (achieved, source, evidence))
+                if (nid, unit) not in from_placements:
+                    planned.setdefault((nid, unit), (achieved, source, evidence))
         by_nid = {t.national_id: t for t in self.teachers}
         for (nid, unit), (achieved, source, evidence) in planned.items():
             if (nid, unit) not in have:
@@ -776,16 +822,12 @@ class _Demo:
         rounds = {r.fiscal_year: r for r in db.session.scalars(select(PlacementRound))}
         return rounds
 
-    def host_for(self, college: str) -> str:
-        partners = self.mou_partners.get(college)
-        if partners and self.rng.random() < 0.85:
-            return self.rng.choice(partners)
-        return self.pick_establishment(self.college_province[college], exclude=[])
-
     def load_placements(self) -> dict[tuple[str, str], tuple]:
-        """Both rounds' placements; return the units that passed tests earned."""
+        """Both rounds' placements, each moved to its step through placement_flow with a
+        dated history; return the (teacher, unit) pairs that passed tests earned."""
         rng = self.rng
         rounds = self.load_rounds()
+        db.session.flush()  # the agencies and MOUs have ids for the MOU rule
         have = _keys(
             select(PlacementRound.fiscal_year, Teacher.national_id)
             .join(Placement, Placement.round_id == PlacementRound.id)
@@ -800,42 +842,95 @@ class _Demo:
             others = [i for i, s in enumerate(statuses) if s != STEP.REJECTED]
             late_rejected = rejected[: (late_count + 1) // 2]
             late = set(late_rejected + rng.sample(others, late_count - len(late_rejected)))
+            cover = self.mou_cover(statuses, exceptions=3 if fiscal_year == 2568 else 1)
             for i, (teacher, status) in enumerate(zip(teachers, statuses, strict=True)):
-                placement = self.placement(
-                    teacher, status, fiscal_year, opens, deadline, late=i in late
+                placement, history = self.placement(
+                    teacher,
+                    status,
+                    rounds[fiscal_year],
+                    opens,
+                    deadline,
+                    late=i in late,
+                    cover=cover.get(i, COVERED),
                 )
-                if placement.test_result == ExamResult.PASSED.value:
+                if history.test_result == ExamResult.PASSED.value:
                     for unit in placement.units:
-                        earned.setdefault(
-                            (teacher.national_id, unit.code),
-                            (
-                                placement.planned_end,
-                                UnitSource.PLACEMENT,
-                                f"ฝึกประสบการณ์ที่{placement.host.name_th} ปีงบประมาณ {fiscal_year}",
-                            ),
-                        )
+                        earned.setdefault((teacher.national_id, unit.code), ())
                 if (fiscal_year, teacher.national_id) not in have:
                     placement.round = rounds[fiscal_year]
                     placement.teacher = teacher
-                    db.session.add(placement)
+                    self.run_history(placement, history)
         return earned
+
+    def mou_cover(self, statuses: list[PlacementStep], exceptions: int) -> dict[int, str]:
+        """Which placements have no MOU behind them: a few applications (the list warns), a
+        few with the joint-education exception; the rest are hosted under an MOU."""
+        applied = [i for i, s in enumerate(statuses) if s == STEP.APPLIED]
+        announced = [
+            i
+            for i, s in enumerate(statuses)
+            if s in (STEP.ELIGIBLE, STEP.IN_PLACEMENT, STEP.TESTED, STEP.POST_REPORT)
+        ]
+        cover = dict.fromkeys(self.rng.sample(applied, min(3, len(applied))), NO_MOU)
+        excepted = self.rng.sample(announced, min(exceptions, len(announced)))
+        cover.update(dict.fromkeys(excepted, EXCEPTED))
+        return cover
+
+    def host_under_mou(self, college: str, start: dt.date, end: dt.date) -> str:
+        """A host whose MOU with the college is in force over the dates; when the college
+        has none, a new agreement with a nearby establishment, signed before the start."""
+        rng = self.rng
+        hosts = sorted(
+            {
+                host
+                for host, signed, expires in self.covering.get(college, ())
+                if host in self.establishment_province
+                and signed <= start
+                and (expires is None or expires >= end)
+            }
+        )
+        if hosts:
+            return rng.choice(hosts)
+        host = self.pick_establishment(
+            self.college_province[college], exclude=sorted(self.mou_pairs.get(college, ()))
+        )
+        signed = start - dt.timedelta(days=rng.randint(90, 900))
+        expires = None if rng.random() < 0.3 else signed.replace(year=signed.year + 5)
+        self.placement_mous += 1
+        self.mou(
+            f"MOU-{be_year(signed.year)}-{self.placement_mous}",
+            f"ความร่วมมือการฝึกประสบการณ์วิชาชีพครูในสถานประกอบการ ระหว่าง"
+            f"{self.agencies[college].name_th}กับ{self.agencies[host].name_th}",
+            signed,
+            expires,
+            "การฝึกประสบการณ์ของครูและนักศึกษาในสถานประกอบการ และการร่วมพัฒนาหลักสูตร",
+            [college, host],
+            MouStatus.ACTIVE,
+        )
+        return host
+
+    def host_without_mou(self, college: str) -> str:
+        return self.pick_establishment(
+            self.college_province[college], exclude=sorted(self.mou_pairs.get(college, ()))
+        )
 
     def placement(
         self,
         teacher: Teacher,
         status: PlacementStep,
-        fiscal_year: int,
+        placement_round: PlacementRound,
         opens: dt.date,
         deadline: dt.date,
         *,
         late: bool,
-    ) -> Placement:
-        """Build (not add) one placement with the fields its step calls for."""
+        cover: str,
+    ) -> tuple[Placement, History]:
+        """Build (not add) one placement with the fields its step calls for, and the dated
+        moves that bring it there (dates inside the round's calendar windows)."""
         rng = self.rng
         nid = teacher.national_id
         info = self.info[nid]
         college, who = info.college, info.person
-        year = ce_year(fiscal_year)
         if late:
             day = deadline + dt.timedelta(days=rng.randint(1, 8))
         else:
@@ -843,34 +938,54 @@ class _Demo:
         applied_at = dt.datetime.combine(day, dt.time(rng.randint(7, 23), rng.randint(0, 59)))
         pool = self.department_units[self.info[nid].department]
         units = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
-        start = dt.date(year, 3, 3) + dt.timedelta(days=rng.randint(0, 60))
-        end = min(start + dt.timedelta(days=rng.randint(14, 45)), dt.date(year, 5, 31))
+        start, end = self.planned_dates(placement_round)
         reached = PLACEMENT_PROGRESS.index(status) if status in PLACEMENT_PROGRESS else -1
         passed = rng.random() < 0.88
+        note = None
+        if status == STEP.NOT_ELIGIBLE:
+            note = rng.choice(NOT_ELIGIBLE_NOTES)
+            if note == NO_COOPERATION:
+                cover = NO_MOU
+        elif status == STEP.WITHDRAWN:
+            note = rng.choice(WITHDRAWN_NOTES)
+        elif status == STEP.REJECTED:
+            note = "ส่งใบสมัครหลังวันปิดรับ" if late else "ข้อมูลในแบบฟอร์มไม่ครบถ้วน"
+        if cover == COVERED:
+            host = self.host_under_mou(college, start, end)
+        else:
+            host = self.host_without_mou(college)
         # The teacher is linked only when the placement is added: a backref would add it.
         placement = Placement(
             college=self.agencies[college],
-            host=self.agencies[self.host_for(college)],
+            host=self.agencies[host],
             applied_at=applied_at,
             applicant_email=info.email,
             planned_start=start,
             planned_end=end,
             plan_url=f"https://drive.google.com/file/d/{_token(rng, 33)}/view?usp=sharing",
-            status=status.value,
             units=[self.units[u] for u in units],
+            notes=note,
         )
+        if cover == EXCEPTED:
+            placement.mou_exception = True
+            placement.mou_exception_reason = rng.choice(EXCEPTION_REASONS)
+        history = self.history(placement_round, status, applied_at, start, end, note)
         if reached >= 1 or status == STEP.WITHDRAWN:
             placement.budget = Decimal(rng.randrange(5000, 20001, 500))
         if reached >= PLACEMENT_PROGRESS.index(STEP.TESTED):
-            placement.test_result = (ExamResult.PASSED if passed else ExamResult.FAILED).value
+            history.test_result = (ExamResult.PASSED if passed else ExamResult.FAILED).value
         if reached > PLACEMENT_PROGRESS.index(STEP.TESTED) or (
             reached == PLACEMENT_PROGRESS.index(STEP.TESTED) and rng.random() < 0.5
         ):
             placement.clip_url = f"https://youtu.be/{_token(rng, 11)}"
             placement.clip_title = f"{who.first} {who.last} ({words.UNITS[units[0]]})"
+            placement.clip_duration = rng.randint(150, 300)
         placement.logbook_received = reached >= PLACEMENT_PROGRESS.index(STEP.COLLEGE_REPORT)
-        placement.post_report_received = status == STEP.POST_REPORT
-        if reached >= PLACEMENT_PROGRESS.index(STEP.IN_PLACEMENT):
+        # Most placements are visited; some of those still at the host are not (flagged).
+        visited = reached > PLACEMENT_PROGRESS.index(STEP.IN_PLACEMENT) or (
+            status == STEP.IN_PLACEMENT and rng.random() < 0.6
+        )
+        if visited:
             for _ in range(rng.randint(1, 2)):
                 visitor = rng.choice(words.SUPERVISORS)
                 if rng.random() < 0.4:
@@ -882,13 +997,97 @@ class _Demo:
                         notes=rng.choice(VISIT_NOTES),
                     )
                 )
-        if status == STEP.NOT_ELIGIBLE:
-            placement.notes = rng.choice(NOT_ELIGIBLE_NOTES)
+        return placement, history
+
+    def planned_dates(self, placement_round: PlacementRound) -> tuple[dt.date, dt.date]:
+        """A start after the orientation (or the announcement) inside the placement window,
+        and an end two to six weeks later within it."""
+        rng = self.rng
+        window = calendar.window(placement_round, STEP.IN_PLACEMENT)
+        before = calendar.window(placement_round, STEP.ORIENTED) or calendar.window(
+            placement_round, STEP.ELIGIBLE
+        )
+        first = max(window.starts_on, before.ends_on + dt.timedelta(days=1))
+        start = first + dt.timedelta(days=rng.randint(0, 30))
+        end = min(start + dt.timedelta(days=rng.randint(14, 45)), window.ends_on)
+        return start, max(end, start + dt.timedelta(days=7))
+
+    def history(
+        self,
+        placement_round: PlacementRound,
+        status: PlacementStep,
+        applied_at: dt.datetime,
+        start: dt.date,
+        end: dt.date,
+        note: str | None,
+    ) -> History:
+        """The moves from applied to the placement's step, each dated inside its step's
+        window of the round's calendar (after the one before), by a member of staff."""
+        rng = self.rng
+        main = PLACEMENT_PROGRESS[1:]
+        if status in (STEP.NOT_ELIGIBLE, STEP.REJECTED):
+            path = [status]
         elif status == STEP.WITHDRAWN:
-            placement.notes = rng.choice(WITHDRAWN_NOTES)
-        elif status == STEP.REJECTED:
-            placement.notes = "ส่งใบสมัครหลังวันปิดรับ" if late else "ข้อมูลในแบบฟอร์มไม่ครบถ้วน"
-        return placement
+            gave_up = rng.choice(PLACEMENT_PROGRESS[:4])  # applied … in placement
+            path = [*main[: PLACEMENT_PROGRESS.index(gave_up)], STEP.WITHDRAWN]
+        else:
+            path = main[: PLACEMENT_PROGRESS.index(status)]
+        history = History(applied_at=applied_at, by=rng.choice(STAFF))
+        day = applied_at.date()
+        for step in path:
+            if step == STEP.IN_PLACEMENT:
+                day = start
+            elif step == STEP.TESTED:
+                lo = max(day + dt.timedelta(days=7), self.window_start(placement_round, step, day))
+                hi = min(end + dt.timedelta(days=14), self.window_end(placement_round, step, lo))
+                day = _between(rng, lo, max(lo, hi))
+                history.tested_on = day
+            else:
+                # Not eligible and rejected are announced with the eligible ones.
+                window_of = STEP.ELIGIBLE if step in (STEP.NOT_ELIGIBLE, STEP.REJECTED) else step
+                lo = max(
+                    day + dt.timedelta(days=1), self.window_start(placement_round, window_of, day)
+                )
+                if step == STEP.WITHDRAWN:
+                    hi = lo + dt.timedelta(days=20)
+                else:
+                    hi = self.window_end(placement_round, window_of, lo)
+                if step in (STEP.ELIGIBLE, STEP.ORIENTED):  # before the placement starts
+                    hi = min(hi, start - dt.timedelta(days=1))
+                day = _between(rng, lo, max(lo, hi))
+            at = dt.datetime.combine(day, dt.time(rng.randint(8, 16), rng.choice((0, 15, 30, 45))))
+            moved_note = (
+                note if step in (STEP.NOT_ELIGIBLE, STEP.WITHDRAWN, STEP.REJECTED) else None
+            )
+            history.moves.append((step, at, rng.choice(STAFF), moved_note))
+        return history
+
+    @staticmethod
+    def window_start(placement_round: PlacementRound, step: str, after: dt.date) -> dt.date:
+        row = calendar.window(placement_round, step)
+        return row.starts_on if row is not None and row.starts_on else after
+
+    @staticmethod
+    def window_end(placement_round: PlacementRound, step: str, lo: dt.date) -> dt.date:
+        """The window's last day; a step the calendar has no window for takes two weeks."""
+        row = calendar.window(placement_round, step)
+        if row is not None and row.ends_on is not None:
+            return row.ends_on
+        return lo + dt.timedelta(days=14)
+
+    @staticmethod
+    def run_history(placement: Placement, history: History) -> None:
+        """Start the placement and make its moves through placement_flow (so every rule
+        holds for the demo too); a pass earns the units through the competency bank."""
+        session = db.session
+        placement_flow.start(session, placement, by=history.by, at=history.applied_at)
+        for step, at, by, note in history.moves:
+            if step == STEP.TESTED:
+                placement_flow.record_test(
+                    session, placement, history.test_result, history.tested_on, by=by, at=at
+                )
+            else:
+                placement_flow.move(session, placement, step.value, by=by, at=at, note=note)
 
     # ------------------------------------------------------------------ scholarships
 

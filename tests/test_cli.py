@@ -211,3 +211,76 @@ def test_demo_loads_a_demonstration_and_can_run_twice(empty_app):
     client = empty_app.test_client()
     assert login(client, "admin@samatta.local", password.group(1)).status_code == 302
     assert client.get("/admin/user/").status_code == 200
+
+
+@MIGRATIONS_ENV_WARNING
+def test_every_demo_placement_has_a_history_the_rules_allow(empty_app):
+    from collections import Counter
+
+    from models import PLACEMENT_PROGRESS, Placement, TeacherUnit
+    from processes import calendar, placement_flow, placement_rules
+    from seed.demo import STEPS_2567, STEPS_2568
+
+    runner = empty_app.test_cli_runner()
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    staff = {"editor@samatta.local", "admin@samatta.local"}
+    with empty_app.app_context():
+        session = db.session
+        for fiscal_year, steps in ((2567, STEPS_2567), (2568, STEPS_2568)):
+            placement_round = session.scalar(
+                select(PlacementRound).where(PlacementRound.fiscal_year == fiscal_year)
+            )
+            placements = placement_round.placements
+            assert Counter(p.status for p in placements) == {s.value: n for s, n in steps.items()}
+            for placement in placements:
+                events = placement.events
+                assert (events[0].from_step, events[0].to_step) == (None, "applied")
+                assert events[0].at == placement.applied_at
+                assert events[-1].to_step == placement.status
+                assert placement.status_since == events[-1].at
+                assert {event.by for event in events} <= staff
+                for before, after in zip(events, events[1:], strict=False):
+                    assert after.from_step == before.to_step
+                    assert after.to_step in placement_flow.MOVES[before.to_step]
+                    assert after.at > before.at
+                    step = "eligible" if after.to_step in ("not_eligible", "rejected") else None
+                    window = calendar.window(placement_round, step or after.to_step)
+                    if window is not None:
+                        assert window.starts_on <= after.at.date() <= window.ends_on
+                tested = placement.status in [s.value for s in PLACEMENT_PROGRESS[4:]]
+                assert (placement.tested_on is not None) is tested
+                if placement.test_result == "passed":
+                    earned = {
+                        row.unit
+                        for row in placement.teacher.units
+                        if row.placement_id == placement.id
+                    }
+                    assert earned and earned <= set(placement.units)
+                    assert (
+                        session.scalar(
+                            select(func.min(TeacherUnit.achieved_on)).where(
+                                TeacherUnit.placement_id == placement.id
+                            )
+                        )
+                        == placement.tested_on
+                    )
+                assert not placement_rules.clip_problems(
+                    placement, placement.clip_title, placement.clip_duration
+                )
+
+            def count(clause, round_id=placement_round.id):
+                query = select(func.count()).select_from(Placement)
+                return session.scalar(query.where(Placement.round_id == round_id, clause))
+
+            invalid = session.scalars(
+                select(Placement.status).where(
+                    Placement.round_id == placement_round.id,
+                    ~placement_rules.valid_mou_clause(),
+                )
+            ).all()
+            # Only a few lack an MOU, and none that was announced eligible.
+            assert set(invalid) <= {"applied", "not_eligible"}
+            assert count(Placement.mou_exception.is_(True)) >= 1
+            assert count(placement_rules.late_clause()) == {2567: 2, 2568: 10}[fiscal_year]
+        assert invalid.count("applied") == 3
+        assert count(placement_rules.no_visit_clause(dt.date(2025, 12, 1))) > 0
