@@ -479,19 +479,23 @@ def placement_flags(placement: Placement, on: dt.date) -> list[Flag]:
                 ),
             )
         )
-    for row in rules.overdue_steps(db.session, placement, on):
-        flags.append(
-            Flag(
-                "danger",
-                "overdue",
-                _(
-                    "Overdue: “%(title)s” (%(step)s) was due by %(due)s.",
-                    title=row.title,
-                    step=step_label(row.step),
-                    due=format_be(row.ends_on),
-                ),
-            )
+    overdue = sorted(
+        rules.overdue_steps(db.session, placement, on), key=lambda row: (row.ends_on, row.position)
+    )
+    if overdue:
+        # The step due first says what to do now; the later ones are only counted.
+        first = overdue[0]
+        text = _(
+            "Overdue: “%(title)s” (%(step)s) was due by %(due)s.",
+            title=first.title,
+            step=step_label(first.step),
+            due=format_be(first.ends_on),
         )
+        if len(overdue) > 1:
+            text += " " + _(
+                "The windows of %(count)s later steps have ended as well.", count=len(overdue) - 1
+            )
+        flags.append(Flag("danger", "overdue", text))
     if rules.needs_visit(placement, on):
         since = rules.in_placement_since(placement)
         flags.append(
@@ -517,7 +521,10 @@ def step_buttons(placement: Placement) -> list[StepButton]:
             StepButton(
                 to=code,
                 label=step_label(code),
-                hint=flow.refusal(db.session, placement, code),
+                # The tested form asks for the result and date: hint only at other blockers.
+                hint=flow.refusal(
+                    db.session, placement, code, test_result="passed", tested_on=current_day()
+                ),
                 needs_result=code == PlacementStep.TESTED.value,
                 needs_reason=code == PlacementStep.WITHDRAWN.value,
             )

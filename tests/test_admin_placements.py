@@ -893,3 +893,26 @@ def test_the_list_exports_the_mou_and_the_late_flag_as_text(app, editor_client, 
     text = response.get_data(as_text=True)
     assert thai(app, "No valid MOU") in text and thai(app, "Late") in text
     assert "<span" not in text
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data"),
+    [
+        ("get", f"{BASE}/details/?id=abc", None),
+        ("get", f"{BASE}/details/?id=99999999999999999999", None),
+        ("get", f"{BASE}/edit/?id=-1", None),
+        ("get", f"{BASE}/?flt_fy=2568abc&flt_step=&flt_mou=", None),
+        ("get", f"{BASE}/?page=-3&sort=99&flt_overdue=yes", None),
+        ("post", f"{BASE}/move/?id=99999999999999999999", {"to": "eligible"}),
+        ("post", f"{BASE}/visit/?id=0", {"visited_on": "02/04/2568", "visitor": "x"}),
+        ("post", f"{BASE}/bulk/%E0%B8%81/", {"placement_ids": ["1"]}),
+        ("post", f"{BASE}/bulk/mark_oriented/", {"placement_ids": ["9" * 40, "๑"]}),
+        ("post", f"{BASE}/action/", {"action": "announce_eligible", "rowid": ["<b>"]}),
+        ("post", f"{BASE}/action/", {"action": "no_such_action", "rowid": ["1"]}),
+    ],
+)
+def test_no_input_makes_the_placement_screens_fail(app, editor_client, world, method, url, data):
+    placement_at(app, world)
+    response = getattr(editor_client, method)(url, data=data)
+    assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
+    assert status_of(app, 1) == "applied"
