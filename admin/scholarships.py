@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
@@ -46,19 +45,6 @@ from thai.nid import clean_g_code, clean_national_id
 
 CATEGORY = _l("Scholarships")
 AY_RANGE = NumberRange(min=2500, max=2700, message=_l("Enter a Buddhist Era year, e.g. 2566."))
-
-
-class EnglishFilterUrls:
-    """Name the list's filters in URLs from their English labels, in every language.
-
-    Flask-Admin names a filter's URL argument from its label, keeping only a-z and digits:
-    Thai labels all became "_equals", so a filtered link (and the filter form) picked the
-    wrong filter. The English label gives each filter its own, stable name.
-    """
-
-    def get_filter_arg(self, index: int, flt: Any) -> str:
-        with force_locale("en"):
-            return super().get_filter_arg(index, flt)  # type: ignore[misc]
 
 
 class ProgrammeView(SecureModelView):
@@ -102,7 +88,7 @@ class ProgrammeView(SecureModelView):
     )
 
 
-class AllocationView(EnglishFilterUrls, SecureModelView):
+class AllocationView(SecureModelView):
     column_labels = LABELS
     column_list = ("programme", "academic_year", "college", "quota")
     column_filters = ("programme.name_th", "academic_year", "college.name_th")
@@ -201,7 +187,7 @@ def status_label(status: str | None) -> str:
     return award_rules.label(status) if status else "—"
 
 
-class AwardView(EnglishFilterUrls, SecureModelView):
+class AwardView(SecureModelView):
     column_labels = LABELS
     column_list = ("student", "student.college.name_th", "programme", "start_year", "status")
     column_details_list = (

@@ -71,6 +71,8 @@ TABLE_LABELS = {
     "scholarship_programme": "โครงการทุน",
     "excellence_field": "สาขาความเป็นเลิศ",
     "college_field_group": "กลุ่มสถานศึกษา",
+    "placement_event": "การเปลี่ยนขั้นตอนการฝึกประสบการณ์",
+    "award_event": "การเปลี่ยนสถานะทุน",
 }
 # Columns that name a record to a reader, after its own str(): national ID, code, number.
 KEY_COLUMNS = ("national_id", "id_value", "code", "ref_no", "certificate_no", "email")

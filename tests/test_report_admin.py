@@ -101,7 +101,8 @@ def test_menu_has_reports_after_scholarships_with_every_report(admin_client):
     assert categories.index("รายงาน") + 1 == categories.index("นำเข้าข้อมูล")
     menu = tree.xpath('//li[a[normalize-space()="รายงาน"]]/ul')[0]
     entries = [" ".join(a.text_content().split()) for a in menu.xpath(".//a")]
-    assert entries == ["ทุกรายงาน", *(d.title for d in REPORTS.values())]
+    # Every printed report, then the on-screen targets and allocations they print.
+    assert entries == ["ทุกรายงาน", *(d.title for d in REPORTS.values()), "เป้าหมายและการจัดสรร"]
 
 
 @pytest.mark.parametrize("name", list(REPORTS))
