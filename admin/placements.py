@@ -493,7 +493,7 @@ def placement_flags(placement: Placement, on: dt.date) -> list[Flag]:
         )
         if len(overdue) > 1:
             text += " " + _(
-                "The windows of %(count)s later steps have ended as well.", count=len(overdue) - 1
+                "Later steps also past their window: %(count)s.", count=len(overdue) - 1
             )
         flags.append(Flag("danger", "overdue", text))
     if rules.needs_visit(placement, on):
