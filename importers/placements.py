@@ -590,8 +590,6 @@ class PlacementImporter(Importer):
             )
 
     def compare(self, rows: RowTable, positions: np.ndarray) -> None:
-        late = rows.flag("late")
-        self.extra["late"] = int(np.count_nonzero(np.equal(late[positions], True)))
         # Every application of the round, its units with it: one query each.
         query = (
             select(Placement)
@@ -615,6 +613,9 @@ class PlacementImporter(Importer):
         self.diff(rows, np.asarray(known, dtype=np.int64), arrays, FIELDS)
         self.check_new(rows, positions)
         self.check_results(rows, positions, teacher_ids)
+        # Late among the rows that may be written (the checks above may refuse some).
+        late = np.equal(rows.flag("late"), True) & ~rows.rejected
+        self.extra["late"] = int(np.count_nonzero(late[positions]))
 
     def check_new(self, rows: RowTable, positions: np.ndarray) -> None:
         """A new application names its host and the units it will practise."""
