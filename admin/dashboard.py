@@ -247,7 +247,7 @@ def placement_lists(
             key="mou",
             title=_("Placements without a valid MOU"),
             count=total,
-            url=placement_list_url(year, mou=0),
+            url=placement_list_url(year, mou=0, open=1),
             items=[
                 placement_item(
                     p,

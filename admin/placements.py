@@ -257,6 +257,17 @@ class MouFilter(NamedFilter):
         return valid if value == "1" else not_(valid)
 
 
+class OpenFilter(NamedFilter):
+    """Open placements (still on their way) or closed ones (completed or off the line)."""
+
+    url_name = "open"
+    values = (("1", _l("Open")), ("0", _l("Closed")))
+
+    def condition(self, value: str) -> Any:
+        is_open = Placement.status.in_(rules.OPEN_STEPS)
+        return is_open if value == "1" else not_(is_open)
+
+
 class LateFilter(NamedFilter):
     url_name = "late"
     values = (("1", _l("Late")), ("0", _l("On time")))
@@ -656,6 +667,7 @@ class PlacementView(SecureModelView):
     column_filters = (
         FiscalYearFilter(_l("Fiscal year")),
         StepFilter(_l("Step")),
+        OpenFilter(_l("Open or closed")),
         MouFilter(_l("MOU")),
         LateFilter(_l("Application")),
         OverdueFilter(_l("Overdue by the calendar")),
