@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, event, insert, inspect
 from sqlalchemy.orm import Session, scoped_session
 
 from models import AuditLog, ImportBatch, db
+from thai.dates import bangkok_now
 
 SKIP_FIELDS = {"password_hash", "created_at", "updated_at"}
 # The keys of session.info that name who is acting and for which import batch.
@@ -199,7 +200,7 @@ def write_rows(
         return [value] * count if value is None or isinstance(value, str | int) else value
 
     convert_at = table.c.at.type.dialect_impl(dialect).bind_processor(dialect)
-    now = dt.datetime.now()
+    now = bangkok_now()
     columns = {
         "at": [convert_at(now) if convert_at else now] * count,
         "user_email": [actor] * count,

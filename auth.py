@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -18,6 +16,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from models import Role, User, db
+from thai.dates import bangkok_now
 
 hasher = PasswordHasher()
 login_manager = LoginManager()
@@ -75,7 +74,7 @@ def login():
         if check_password(user, form.password.data) and user.is_active:
             if hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
-            user.last_login_at = dt.datetime.now()
+            user.last_login_at = bangkok_now()
             db.session.commit()
             login_user(user)
             return redirect(safe_next(request.args.get("next")))

@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from thai.dates import format_be, format_be_datetime
+from thai.dates import bangkok_now, format_be, format_be_datetime
 from thai.digits import to_thai_digits
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -53,9 +53,14 @@ db = SQLAlchemy(model_class=Base)
 EXPIRING_DAYS = 90
 
 
+def now() -> dt.datetime:
+    """Return the time now in Bangkok (one clock for every record, whatever the server's zone)."""
+    return bangkok_now()
+
+
 def today() -> dt.date:
-    """Return today's date (one place, so tests can reason about 'now')."""
-    return dt.date.today()
+    """Return today's date in Bangkok (one place, so tests can reason about 'now')."""
+    return bangkok_now().date()
 
 
 class Choice(enum.StrEnum):
@@ -89,10 +94,8 @@ def choice_check(column: str, choice: type[Choice], nullable: bool = False) -> C
 
 
 class TimestampMixin:
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
-    updated_at: Mapped[dt.datetime] = mapped_column(
-        DateTime, default=dt.datetime.now, onupdate=dt.datetime.now
-    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, onupdate=now)
 
 
 # --------------------------------------------------------------------------- reference data
@@ -912,7 +915,7 @@ class PlacementEvent(db.Model):
     # None for the event that created the placement.
     from_step: Mapped[str | None] = mapped_column(String(32))
     to_step: Mapped[str] = mapped_column(String(32), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now, index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
     by: Mapped[str] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(Text)
     # The import that made the move (None for a form, a button or a bulk action).
@@ -1081,7 +1084,7 @@ class AwardEvent(db.Model):
     to_status: Mapped[str] = mapped_column(String(16))
     # The day the change took effect (graduation day, say), and when it was recorded.
     effective_on: Mapped[dt.date] = mapped_column(Date)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     by: Mapped[str] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(Text)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"), index=True)
@@ -1154,7 +1157,7 @@ class OutgoingLetter(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     prefix: Mapped[str] = mapped_column(String(64))
     issued_on: Mapped[dt.date] = mapped_column(Date, index=True)
-    issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     issued_by: Mapped[str] = mapped_column(String(255))
     subject: Mapped[str] = mapped_column(String(500))
     addressee: Mapped[str] = mapped_column(String(500))
@@ -1230,7 +1233,7 @@ class AuditLog(db.Model):
     __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now, index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
     user_email: Mapped[str | None] = mapped_column(String(255))
     action: Mapped[str] = mapped_column(String(16))
     table_name: Mapped[str] = mapped_column(String(64))
@@ -1283,7 +1286,7 @@ class ImportBatch(db.Model):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     stored_path: Mapped[str] = mapped_column(String(500))
     user_email: Mapped[str | None] = mapped_column(String(255))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=dt.datetime.now, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     status: Mapped[str] = mapped_column(String(16), default=ImportStatus.CHECKING.value)
     skip_invalid: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

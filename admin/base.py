@@ -26,7 +26,7 @@ from admin.fields import ThaiModelConverter
 from exports import be_text, safe_text, write_xlsx
 from i18n import form_translations
 from models import AuditLog, Choice, db
-from thai.dates import format_be, format_be_datetime
+from thai.dates import bangkok_now, format_be, format_be_datetime
 from thai.nid import format_national_id, mask_national_id
 
 
@@ -344,7 +344,7 @@ class SecureModelView(SecureMixin, ModelView):
         return headers, rows
 
     def export_filename(self, extension: str) -> str:
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = bangkok_now().strftime("%Y%m%d-%H%M")
         name = secure_filename(self.endpoint) or "export"
         return f"{name}-{stamp}.{extension}"
 

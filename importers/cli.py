@@ -15,7 +15,6 @@ claims a write that did not happen; a run that writes nothing records its batch 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -37,6 +36,7 @@ from importers.service import Settings, add_batch
 from importers.undo import UndoResult, UnknownBatch, table_label, undo_batch
 from models import ImportBatch, ImportStatus, User, db
 from schema import ensure_schema
+from thai.dates import bangkok_now
 
 WRITTEN, REJECTED_EXIT, UNREADABLE = 0, 1, 2
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -248,7 +248,7 @@ def record_batch(
     session.rollback()
     forget_file(folder, begun)
     # A previewed run may still be confirmed in the admin: it is not finished.
-    values["finished_at"] = None if status == ImportStatus.PREVIEWED else dt.datetime.now()
+    values["finished_at"] = None if status == ImportStatus.PREVIEWED else bangkok_now()
     batch = begin_batch(session, folder, content=content, status=status, **values)
     session.commit()
     return batch.id
@@ -273,7 +273,7 @@ def outcome_values(result: ImportResult) -> dict[str, Any]:
         "updated": counts[UPDATED],
         "unchanged": counts[UNCHANGED],
         "rejected": counts[REJECTED],
-        "finished_at": dt.datetime.now(),
+        "finished_at": bangkok_now(),
     }
 
 

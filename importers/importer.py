@@ -38,6 +38,7 @@ from importers.results import (
     nones,
     objects,
 )
+from thai.dates import bangkok_now
 
 COLLEGE_MISSING = 'ไม่พบสถานศึกษา "{name}" ในระบบ'
 
@@ -83,7 +84,7 @@ class Importer:
         self.progress = progress or (lambda stage, done, total: None)
         self.table: Table | None = None
         self.extra: dict[str, int] = {}
-        self.today = dt.date.today()
+        self.today = bangkok_now().date()
 
     # ------------------------------------------------------------------ the run
 

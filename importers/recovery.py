@@ -11,7 +11,6 @@ was written, and its kept file can be checked again.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import socket
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import ImportBatch, ImportStatus
+from thai.dates import bangkok_now
 
 # The statuses in which a process is at work on the batch (importers.service.RUNNING).
 RUNNING = (ImportStatus.CHECKING.value, ImportStatus.WRITING.value)
@@ -132,7 +132,7 @@ def recover_stale(session: Session, batch_ids: Iterable[int] | None = None) -> l
                 progress=100,
                 message=RESTARTED[status],
                 worker=None,
-                finished_at=dt.datetime.now(),
+                finished_at=bangkok_now(),
             )
             .execution_options(synchronize_session=False)
         )

@@ -12,7 +12,6 @@ importers/progress.py; undoing a written batch in importers/undo.py.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import threading
@@ -34,6 +33,7 @@ from importers.progress import BANDS, Reporter, live_progress, update_batch
 from importers.recovery import recover_stale, worker_id
 from importers.results import NEW, OUTCOMES, REJECTED, UNCHANGED, UPDATED
 from models import ImportBatch, ImportStatus
+from thai.dates import bangkok_now
 
 logger = logging.getLogger(__name__)
 
@@ -258,7 +258,7 @@ def cancel(session: Session, batch_id: int) -> bool:
         batch_id,
         OPEN,
         status=ImportStatus.CANCELLED.value,
-        finished_at=dt.datetime.now(),
+        finished_at=bangkok_now(),
     )
 
 
@@ -396,7 +396,7 @@ def finish(engine: Engine, batch_id: int, status: ImportStatus, **values: Any) -
         worker=None,
         stage="done",
         progress=100,
-        finished_at=dt.datetime.now() if final else None,
+        finished_at=bangkok_now() if final else None,
         **values,
     )
 

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 import audit
 from models import AuditLog, ImportBatch, ImportStatus, db
-from thai.dates import format_be
+from thai.dates import bangkok_now, format_be
 
 # Tables whose rows are the history itself, never records a batch created.
 HISTORY_TABLES = {AuditLog.__tablename__, ImportBatch.__tablename__}
@@ -191,14 +191,14 @@ def undo_batch(
         created=sum(result.recreated.values()),
         updated=sum(result.restored.values()),
         options={"undo": result.counts()},
-        finished_at=dt.datetime.now(),
+        finished_at=bangkok_now(),
     )
     session.add(undo)
     session.flush()
     result.undo_batch_id = undo.id
     try:
         reverse(session, records, actor, undo.id)
-        now = dt.datetime.now()
+        now = bangkok_now()
         claimed = session.execute(
             update(ImportBatch.__table__)
             .where(

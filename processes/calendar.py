@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models import PLACEMENT_PROGRESS, Placement, PlacementRound, PlacementStep, RoundStep
-from thai.dates import BANGKOK
+from thai.dates import BANGKOK, bangkok_now
 
 
 def bangkok(value: dt.datetime) -> dt.datetime:
@@ -20,7 +20,7 @@ def bangkok(value: dt.datetime) -> dt.datetime:
 
 def now() -> dt.datetime:
     """Return the current time as naive Bangkok local time."""
-    return dt.datetime.now(BANGKOK).replace(tzinfo=None)
+    return bangkok_now()
 
 
 def window(placement_round: PlacementRound | None, step: str | None) -> RoundStep | None:

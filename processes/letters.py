@@ -30,7 +30,7 @@ from models import (
     PlacementStep,
     RoundStep,
 )
-from thai.dates import be_year, format_be
+from thai.dates import bangkok_now, be_year, format_be
 from thai.digits import to_thai_digits
 
 ANNOUNCEMENT = "placement_eligible"
@@ -144,7 +144,7 @@ def issue(
         number=next_number(session, year),
         prefix=settings.letter_prefix,
         issued_on=issued_on,
-        issued_at=dt.datetime.now(),
+        issued_at=bangkok_now(),
         issued_by=by,
         subject=subject,
         addressee=addressee,

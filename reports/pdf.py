@@ -32,7 +32,7 @@ from reports.pdfdraw import (
 )
 from reports.pdffonts import BOLD, REGULAR, register_fonts
 from reports.thaitext import wrap
-from thai.dates import format_be, format_be_datetime
+from thai.dates import bangkok_now, format_be, format_be_datetime
 from thai.digits import to_thai_digits
 
 OFFICE = "สำนักพัฒนาสมรรถนะครูและบุคลากรอาชีวศึกษา"
@@ -111,7 +111,7 @@ def render_pdf(
     """Return the PDF of a built report."""
     register_fonts()
     fmt = Formatter(thai_digits)
-    printed_at = printed_at or dt.datetime.now()
+    printed_at = printed_at or bangkok_now()
     pagesize = landscape(A4) if report.landscape else A4
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(

@@ -62,9 +62,10 @@ from models import (
 )
 from processes import calendar, placement_flow
 from seed import demo_names as words
+from seed.awards import add_award_events
 from seed.reference import get_or_create
 from seed.regions import REGIONS
-from thai.dates import be_year, ce_year
+from thai.dates import bangkok_now, be_year, ce_year
 from thai.nid import make_national_id
 
 SEED = 2568
@@ -205,7 +206,7 @@ class _Demo:
 
     def __init__(self) -> None:
         self.rng = random.Random(SEED)  # noqa: S311 - demonstration data, not secrets
-        self.today = dt.date.today()
+        self.today = bangkok_now().date()
         self.provinces = {p.code: p for p in db.session.scalars(select(Province))}
         self.agencies = {a.code: a for a in db.session.scalars(select(Agency))}
         self.agency_names = {a.name_th: a for a in self.agencies.values()}
@@ -1254,5 +1255,6 @@ def load_demo() -> dict[str, int]:
     earned = demo.load_placements()
     demo.load_competencies(earned)
     demo.load_scholarships()
+    add_award_events(db.session)
     db.session.commit()
     return demo.summary()

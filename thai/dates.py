@@ -17,6 +17,15 @@ from thai.text import is_blank, normalize_text
 BE_OFFSET = 543
 BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")  # no DST, so no tz database needed
 
+
+def bangkok_now() -> datetime:
+    """Return the current time as naive Bangkok local time, the way the database keeps times.
+
+    The office reads every time in Bangkok time, whatever the server's own zone.
+    """
+    return datetime.now(BANGKOK).replace(tzinfo=None)
+
+
 # Index 1..12; index 0 is empty so that MONTHS_FULL[1] is January.
 MONTHS_FULL: tuple[str, ...] = (
     "",
