@@ -22,6 +22,7 @@ from models import (
     ScholarshipProgramme,
     db,
 )
+from seed.letters import load_letter_defaults
 from seed.regions import REGIONS
 
 # (code, Thai name, abbreviation, English name, kind, parent code, province code)
@@ -307,4 +308,6 @@ def load_reference_data() -> None:
     load_excellence_fields()
     load_round_2568()
     load_programmes(agencies)
+    # The office's own particulars and the wording of its letters (staff edit both).
+    load_letter_defaults(db.session)
     db.session.commit()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
+import subprocess
+import unicodedata
 
 import lxml.html
 import pytest
@@ -148,3 +151,10 @@ def strings_of(value) -> list[str]:
     if isinstance(value, list | tuple):
         return [s for item in value for s in strings_of(item)]
     return []
+
+
+def pdftotext(content: bytes, *options: str) -> str:
+    """A PDF's text as poppler reads it (and as copy and paste gives it), in NFC."""
+    command = [shutil.which("pdftotext"), *options, "-", "-"]
+    done = subprocess.run(command, input=content, capture_output=True, check=True)  # noqa: S603
+    return unicodedata.normalize("NFC", done.stdout.decode())

@@ -10,6 +10,7 @@ import pytest
 from helpers import USERS, count, flash_messages, form_values, latest_id, text_of
 from sqlalchemy import select
 
+import models
 from models import (
     Agency,
     AgencyContact,
@@ -480,7 +481,7 @@ def test_province_list_shows_provinces_with_their_region(admin_client, reference
 
 
 def test_mou_list_filters_by_status(app, admin_client, records):
-    today = dt.date.today()
+    today = models.today()
     with app.app_context():
         bma, tpqi = records.agencies["BMA"], records.agencies["TPQI"]
         for ref, end in (("MOU-OLD", today - dt.timedelta(days=1)), ("MOU-SOON", today)):

@@ -49,6 +49,8 @@ def test_viewer_prints_the_mou_register_from_the_menu(app, mou, live_server, bro
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{live_server}/admin/")
+    # The menu opens by script: wait until the page's scripts have run (a busy machine).
+    page.wait_for_load_state("load")
 
     page.locator("a.dropdown-toggle").filter(has_text=re.compile(r"^\s*รายงาน\s*$")).click()
     page.get_by_role("link", name="ทุกรายงาน").click()

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-import unicodedata
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import TEACHER_NID, page, role_client, text_of, thai
+from helpers import TEACHER_NID, page, pdftotext, role_client, text_of, thai
 from sqlalchemy import event, select
 
+import models
 from models import (
     Agency,
     CollegeFieldGroup,
@@ -32,7 +30,7 @@ from models import (
 from thai.dates import format_be
 from thai.nid import format_national_id, make_national_id, mask_national_id
 
-TODAY = dt.date.today()
+TODAY = models.today()
 FAR = TODAY + dt.timedelta(days=3 * 365)
 
 
@@ -503,13 +501,6 @@ def test_a_teacher_without_records_sees_muted_lines(app, admin_client, records):
         assert [e.text_content().strip() for e in empty] == [thai(app, message)]
 
 
-def pdf_text(content: bytes) -> str:
-    done = subprocess.run(  # noqa: S603
-        [shutil.which("pdftotext"), "-", "-"], input=content, capture_output=True, check=True
-    )
-    return unicodedata.normalize("NFC", done.stdout.decode())
-
-
 @pytest.mark.parametrize("role", ["viewer", "editor"])
 def test_the_print_button_gives_this_teachers_competency_record_as_pdf(
     app, records, hub, teacher_record, role
@@ -527,7 +518,7 @@ def test_the_print_button_gives_this_teachers_competency_record_as_pdf(
     assert pdf.status_code == 200
     assert pdf.content_type == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
-    text = pdf_text(pdf.data)
+    text = pdftotext(pdf.data)
     assert "ศานนท์" in text and "ใจดี" in text
     assert "TPQI-68-000123" in text
     assert "อีกคน" not in text

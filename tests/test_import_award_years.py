@@ -13,6 +13,7 @@ import pytest
 from helpers import STUDENT_NID, THAI, count
 from sqlalchemy import select
 
+import models
 from importers import import_file
 from importers.plausible import coming_academic_year
 from importers.scholarships import ScholarshipImporter
@@ -121,7 +122,7 @@ def test_the_year_is_judged_once_for_every_row_holding_it(records, app):
 
 def test_the_coming_academic_year_is_accepted_the_one_after_rejected(records, app):
     """Against the real day of the import."""
-    coming = coming_academic_year(dt.date.today())
+    coming = coming_academic_year(models.today())
     with app.app_context():
         accepted = run(str(coming))
         assert accepted.counts["new"] == 1

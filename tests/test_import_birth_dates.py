@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+import models
 from importers import import_file
 from models import Teacher, db
 from thai.dates import format_be
@@ -33,7 +34,7 @@ def numeric_be(day: dt.date) -> str:
 
 @pytest.mark.usefixtures("reference")
 def test_ages_15_and_80_pass_a_day_outside_fails_naming_the_value(app):
-    today = dt.date.today()
+    today = models.today()
     youngest = years_before(today, 15)
     oldest = years_before(today, 81) + dt.timedelta(days=1)
     too_young = youngest + dt.timedelta(days=1)

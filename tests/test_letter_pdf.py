@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 import unicodedata
 
 import pdfplumber
 import pytest
+from helpers import pdftotext
 from PIL import Image
 from reportlab.lib.units import cm
 from rounds import make_placement, make_teacher, placement_world
@@ -25,13 +24,6 @@ from seed.letters import ANNOUNCEMENT_TEMPLATE, OFFICE
 TODAY = dt.date(2026, 12, 2)
 GIVEN = ("ศานนท์", "จุลลดา", "ธนุ", "สมพร", "ฐิติพร", "ปิยะนุช", "วรวุฒิ", "ญาณิศา")
 SURNAMES = ("ใจดี", "ปฏิบัติงาน", "ศึกษาธิการ", "ผู้ใหญ่ยิ่ง", "ฟ้าใส", "น้ำทิพย์")
-
-
-def pdftotext(content: bytes, *options: str) -> str:
-    """The PDF's text as poppler reads it (and as copy and paste gives it)."""
-    command = [shutil.which("pdftotext"), *options, "-", "-"]
-    done = subprocess.run(command, input=content, capture_output=True, check=True)  # noqa: S603
-    return unicodedata.normalize("NFC", done.stdout.decode())
 
 
 def flat(text: str) -> str:

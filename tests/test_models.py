@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+import models
 from models import (
     Agency,
     CompetencyUnit,
@@ -27,7 +28,7 @@ from models import (
 )
 from thai.nid import make_national_id
 
-TODAY = dt.date.today()
+TODAY = models.today()
 DAY = dt.timedelta(days=1)
 
 

@@ -19,6 +19,7 @@ from rounds import (
 from sqlalchemy import select
 
 import audit
+import models
 from models import AuditLog, Placement, PlacementEvent, PlacementStep, TeacherUnit, db
 from processes import placement_flow
 from processes.placement_flow import MoveRefused
@@ -244,7 +245,7 @@ def test_tested_needs_a_result_and_a_date(session, world):
 
 def test_a_test_date_in_the_future_is_refused(session, world):
     placement = placement_at(session, world, "in_placement")
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = models.today() + dt.timedelta(days=1)
     with pytest.raises(MoveRefused, match="in the future"):
         placement_flow.record_test(session, placement, "passed", tomorrow)
 

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+import models
 from app import create_app
 from models import Agency, Mou, MouParty, db
 from reports import build_report, render
@@ -22,7 +23,7 @@ def mous(app, reference):
     with app.app_context():
         tpqi = db.session.scalar(select(Agency).where(Agency.code == "TPQI"))
         bma = db.session.scalar(select(Agency).where(Agency.code == "BMA"))
-        today = dt.date.today()
+        today = models.today()
         for number, (days, title) in enumerate(((30, TITLE), (400, "ความร่วมมือ EWE"))):
             mou = Mou(
                 ref_no=f"MOU-T-{number}",

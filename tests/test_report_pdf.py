@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 import unicodedata
 
 import pdfplumber
 import pytest
 import uharfbuzz as hb
+from helpers import pdftotext
 
 from reports.model import Chart, Column, Facts, Note, Report, Table
 from reports.pdf import render_pdf
@@ -20,7 +19,6 @@ from reports.thaitext import FOLLOWING, clusters, thai_words, wrap
 STRESS = "ที่ นี้ ผู้ สั่ง ปี่ ฐู ญุ ป่า ฟ้า ฝ้าย น้ำ ก็ ผู้อำนวยการ ปฏิบัติ ศึกษาธิการ".split()
 PRINTED = dt.datetime(2025, 1, 24, 9, 30)
 # scripts/system-packages installs poppler-utils; without it these tests cannot look.
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no poppler-utils")
 LONG = (
     "สำนักงานคณะกรรมการการอาชีวศึกษาร่วมกับสถานประกอบการจัดการฝึกประสบการณ์วิชาชีพ"
     "ให้แก่ครูผู้สอนในสาขาวิชาที่มีความเป็นเลิศ"
@@ -82,7 +80,6 @@ def test_shaped_glyphs_map_back_to_their_characters():
         assert word in text
 
 
-@needs_poppler
 def test_pdftotext_gives_back_the_thai_text():
     words = " ".join(STRESS)
     report = Report(
@@ -148,14 +145,6 @@ def test_no_character_leaves_its_cell_or_the_page():
                 assert char["x0"] >= cell_left - 0.01
 
 
-def pdftotext(content: bytes, *options: str) -> str:
-    """The PDF's text as poppler gives it (it reads /ActualText, as copy and paste does)."""
-    command = [shutil.which("pdftotext"), *options, "-", "-"]
-    done = subprocess.run(command, input=content, capture_output=True, check=True)  # noqa: S603
-    return unicodedata.normalize("NFC", done.stdout.decode())
-
-
-@needs_poppler
 def test_no_line_starts_with_a_mark():
     text = pdftotext(render_pdf(narrow_table(8), printed_at=PRINTED))
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -190,7 +179,6 @@ def test_wrap_breaks_thai_only_at_word_boundaries():
     assert clusters("เปลี่ยนน้ำ") == ["เป", "ลี่", "ย", "น", "น้ำ"]
 
 
-@needs_poppler
 def test_pages_are_numbered_x_of_y_and_headers_repeat():
     content = render_pdf(narrow_table(120), printed_at=PRINTED)
     with pdfplumber.open(io.BytesIO(content)) as pdf:
