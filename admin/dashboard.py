@@ -343,7 +343,13 @@ MOU_TONES = {
 
 
 def mou_bars() -> list[Bar]:
-    counts = dict(db.session.execute(select(Mou.status, func.count()).group_by(Mou.status)).all())
+    # Grouped over a subquery: PostgreSQL refuses to group by a CASE with bound parameters.
+    statuses = select(Mou.status.label("status")).subquery()
+    counts = dict(
+        db.session.execute(
+            select(statuses.c.status, func.count()).group_by(statuses.c.status)
+        ).all()
+    )
     return [
         Bar(
             label=status.label,

@@ -149,12 +149,12 @@ def upgrade():
         batch_op.create_check_constraint(
             batch_op.f('ck_placement_status_valid'), f"status IN ({NEW_STEPS})"
         )
+        batch_op.add_column(sa.Column('tested_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('clip_duration', sa.Integer(), nullable=True))
         batch_op.create_check_constraint(
             batch_op.f('ck_placement_clip_at_most_5_min'),
             "clip_duration IS NULL OR clip_duration BETWEEN 1 AND 300",
         )
-        batch_op.add_column(sa.Column('tested_on', sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column('clip_duration', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('mou_exception', sa.Boolean(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('mou_exception_reason', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('status_since', sa.DateTime(), nullable=True))
@@ -176,13 +176,13 @@ def downgrade():
         batch_op.drop_column('placement_id')
 
     with op.batch_alter_table('placement', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('ck_placement_clip_at_most_5_min'), type_='check')
         batch_op.drop_index(batch_op.f('ix_placement_status_since'))
         batch_op.drop_column('status_since')
         batch_op.drop_column('mou_exception_reason')
         batch_op.drop_column('mou_exception')
         batch_op.drop_column('clip_duration')
         batch_op.drop_column('tested_on')
-        batch_op.drop_constraint(batch_op.f('ck_placement_clip_at_most_5_min'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_placement_status_valid'), type_='check')
         batch_op.create_check_constraint(
             batch_op.f('ck_placement_status_valid'), f"status IN ({OLD_STEPS})"
