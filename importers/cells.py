@@ -20,6 +20,7 @@ from thai.text import is_blank, normalize_text
 LEVEL = re.compile(r"^(?:ระดับ|ชั้น|level)?\s*([1-8])$", re.IGNORECASE)
 YES = {"ใช่", "yes", "y", "true", "1", "มี", "x", "✓", "/"}
 NO = {"ไม่ใช่", "no", "n", "false", "0", "ไม่มี", "-"}
+URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 Parser = Callable[[Any], Any]
 
@@ -92,6 +93,20 @@ def email(value: Any) -> str | None:
     if is_blank(value):
         return None
     return clean_email(value)
+
+
+def link(what: str) -> Parser:
+    """A parser of a web link (http or https); `what` names the link in its message."""
+
+    def parse(value: Any) -> str | None:
+        cleaned = text(value)
+        if cleaned is None:
+            return None
+        if not URL.match(cleaned):
+            raise ValueError(f'{what} "{cleaned}" ไม่ถูกต้อง ต้องขึ้นต้นด้วย http:// หรือ https://')
+        return cleaned
+
+    return parse
 
 
 def level(value: Any) -> int | None:

@@ -12,7 +12,7 @@ from rounds import make_mou, make_placement
 from sqlalchemy import func, select
 
 from importers import import_file
-from importers.placements import STEP_NAMES, duration
+from importers.placement_moves import STEP_NAMES, duration
 from importers.undo import undo_batch
 from models import (
     Agency,
