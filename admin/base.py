@@ -87,17 +87,21 @@ def sensitive_flag_formatter(view: Any, context: Any, model: Any, name: str) -> 
     return "—"
 
 
+def choice_label(choice: type[Choice], value: str | None) -> str:
+    """An enumeration's label for a stored code; the code itself when unknown."""
+    if value is None:
+        return ""
+    try:
+        return choice(value).label
+    except ValueError:
+        return str(value)
+
+
 def choice_formatter(choice: type[Choice]):
     """Return a formatter that shows an enumeration's label instead of its code."""
 
     def formatter(view: Any, context: Any, model: Any, name: str) -> str:
-        value = getattr(model, name.split(".")[-1], None)
-        if value is None:
-            return ""
-        try:
-            return choice(value).label
-        except ValueError:
-            return str(value)
+        return choice_label(choice, getattr(model, name.split(".")[-1], None))
 
     return formatter
 
@@ -378,6 +382,7 @@ __all__ = [
     "be_text",
     "choice_filter",
     "choice_formatter",
+    "choice_label",
     "link_formatter",
     "national_id_formatter",
     "sensitive_flag_formatter",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import request, url_for
@@ -18,6 +19,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
+from admin.placement_page import step_label
 from importers import KINDS
 from models import (
     PLACEMENT_PROGRESS,
@@ -37,7 +39,6 @@ from models import (
     db,
     today,
 )
-from processes.calendar import now
 from processes.placement_rules import (
     OPEN_STEPS,
     in_placement_since,
@@ -164,13 +165,6 @@ def placement_item(placement: Placement, note: str) -> Item:
     )
 
 
-def step_label(step: str) -> str:
-    try:
-        return PlacementStep(step).label
-    except ValueError:
-        return step
-
-
 def placements_where(
     placement_round: PlacementRound | None, condition: ColumnElement[bool], order: Any
 ) -> tuple[int, list[Placement]]:
@@ -216,93 +210,88 @@ def step_bars(placement_round: PlacementRound | None, year: int) -> list[Bar]:
 def placement_lists(
     placement_round: PlacementRound | None, year: int, on: dt.date
 ) -> list[Attention]:
-    open_steps = Placement.status.in_(sorted(OPEN_STEPS))
+    """The placements that need doing, one list per condition of the placement list's filters."""
     missing = "" if placement_round is not None else _("No placement round this fiscal year.")
-    lists = []
 
-    total, rows = placements_where(placement_round, late_clause(), Placement.applied_at)
-    deadline = format_be(placement_round.application_deadline) if placement_round else ""
-    lists.append(
-        Attention(
-            key="late",
-            title=_("Late applications"),
+    def attention(
+        key: str,
+        title: str,
+        condition: ColumnElement[bool],
+        order: Any,
+        note: Callable[[Placement], str],
+        rule: str,
+        **filters: Any,
+    ) -> Attention:
+        total, rows = placements_where(placement_round, condition, order)
+        return Attention(
+            key=key,
+            title=title,
             count=total,
-            url=placement_list_url(year, late=1),
-            items=[
-                placement_item(p, _("Applied %(at)s", at=format_be_datetime(p.applied_at)))
-                for p in rows
-            ],
-            rule=_("Applied after the deadline, %(deadline)s.", deadline=deadline)
+            url=placement_list_url(year, **filters),
+            items=[placement_item(p, note(p)) for p in rows],
+            rule=rule,
+            missing=missing,
+        )
+
+    deadline = format_be(placement_round.application_deadline) if placement_round else ""
+    open_steps = Placement.status.in_(sorted(OPEN_STEPS))
+    return [
+        attention(
+            "late",
+            _("Late applications"),
+            late_clause(),
+            Placement.applied_at,
+            lambda p: _("Applied %(at)s", at=format_be_datetime(p.applied_at)),
+            _("Applied after the deadline, %(deadline)s.", deadline=deadline)
             if placement_round
             else "",
-            missing=missing,
-        )
-    )
+            late=1,
+        ),
+        attention(
+            "mou",
+            _("Placements without a valid MOU"),
+            open_steps & ~valid_mou_clause(),
+            Placement.applied_at,
+            host_note,
+            _("Open placements whose host has no MOU in force with the college."),
+            mou=0,
+            open=1,
+        ),
+        attention(
+            "overdue",
+            _("Steps overdue by the calendar"),
+            overdue_clause(on),
+            Placement.status_since,
+            lambda p: overdue_note(p, on),
+            _("Open placements past a window of the round's calendar."),
+            overdue=1,
+        ),
+        attention(
+            "novisit",
+            _("Placements without a visit"),
+            no_visit_clause(on),
+            Placement.status_since,
+            lambda p: visit_note(p, on),
+            _("In placement for more than 30 days with no supervision visit."),
+            novisit=1,
+        ),
+        attention(
+            "postdue",
+            _("Post-reports due"),
+            post_report_due_clause(),
+            Placement.status_since,
+            lambda p: step_label(p.status),
+            _("Tested, and the teacher's report after the development not yet received."),
+            postdue=1,
+        ),
+    ]
 
-    total, rows = placements_where(
-        placement_round, open_steps & ~valid_mou_clause(), Placement.applied_at
-    )
-    lists.append(
-        Attention(
-            key="mou",
-            title=_("Placements without a valid MOU"),
-            count=total,
-            url=placement_list_url(year, mou=0, open=1),
-            items=[
-                placement_item(
-                    p,
-                    _("%(step)s, host: %(host)s", step=step_label(p.status), host=p.host)
-                    if p.host
-                    else _("%(step)s, no host", step=step_label(p.status)),
-                )
-                for p in rows
-            ],
-            rule=_("Open placements whose host has no MOU in force with the college."),
-            missing=missing,
-        )
-    )
 
-    total, rows = placements_where(placement_round, overdue_clause(on), Placement.status_since)
-    lists.append(
-        Attention(
-            key="overdue",
-            title=_("Steps overdue by the calendar"),
-            count=total,
-            url=placement_list_url(year, overdue=1),
-            items=[placement_item(p, overdue_note(p, on)) for p in rows],
-            rule=_("Open placements past a window of the round's calendar."),
-            missing=missing,
-        )
-    )
-
-    total, rows = placements_where(placement_round, no_visit_clause(on), Placement.status_since)
-    lists.append(
-        Attention(
-            key="novisit",
-            title=_("Placements without a visit"),
-            count=total,
-            url=placement_list_url(year, novisit=1),
-            items=[placement_item(p, visit_note(p, on)) for p in rows],
-            rule=_("In placement for more than 30 days with no supervision visit."),
-            missing=missing,
-        )
-    )
-
-    total, rows = placements_where(
-        placement_round, post_report_due_clause(), Placement.status_since
-    )
-    lists.append(
-        Attention(
-            key="postdue",
-            title=_("Post-reports due"),
-            count=total,
-            url=placement_list_url(year, postdue=1),
-            items=[placement_item(p, step_label(p.status)) for p in rows],
-            rule=_("Tested, and the teacher's report after the development not yet received."),
-            missing=missing,
-        )
-    )
-    return lists
+def host_note(placement: Placement) -> str:
+    step = step_label(placement.status)
+    if placement.host:
+        return _("%(step)s, host: %(host)s", step=step, host=placement.host)
+    return _("%(step)s, no host", step=step)
 
 
 def overdue_note(placement: Placement, on: dt.date) -> str:
@@ -533,7 +522,7 @@ def area_counts() -> list[tuple[str, int, str]]:
 def home_figures(year: int, on: dt.date | None = None) -> dict[str, Any]:
     """Everything the start page shows for a fiscal year, as of a day (today in Bangkok, the
     day the placement list's filters count from)."""
-    on = on or now().date()
+    on = on or today()
     placement_round = db.session.scalar(
         select(PlacementRound)
         .where(PlacementRound.fiscal_year == year)

@@ -19,6 +19,7 @@ from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import Select, func, select
 
+from admin.base import choice_label
 from admin.mous import status_formatter
 from models import Agency, AgencyKind, ExcellenceGroup, PlacementStep, db
 from thai.dates import fiscal_year_label
@@ -115,16 +116,6 @@ def agency_link(agency: Agency | None) -> Any:
 
 def agency_link_formatter(view: Any, context: Any, model: Any, name: str) -> Any:
     return agency_link(getattr(model, name, None))
-
-
-def choice_label(choice: Any, value: str | None) -> str:
-    """An enumeration's label for a stored code; the code itself when unknown."""
-    if value is None:
-        return ""
-    try:
-        return choice(value).label
-    except ValueError:
-        return str(value)
 
 
 HUB_HELPERS = {

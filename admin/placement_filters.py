@@ -13,9 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, not_, select
 
 from admin.base import db_options
-from models import Placement, PlacementRound, PlacementStep, db
+from models import Placement, PlacementRound, PlacementStep, db, today
 from processes import placement_rules as rules
-from processes.calendar import now
 from thai.dates import fiscal_year_label
 
 
@@ -82,14 +81,14 @@ class OverdueFilter(NamedFilter):
     url_name = "overdue"
 
     def condition(self, value: str) -> Any:
-        return rules.overdue_clause(now().date())
+        return rules.overdue_clause(today())
 
 
 class NoVisitFilter(NamedFilter):
     url_name = "novisit"
 
     def condition(self, value: str) -> Any:
-        return rules.no_visit_clause(now().date())
+        return rules.no_visit_clause(today())
 
 
 class PostDueFilter(NamedFilter):

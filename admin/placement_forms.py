@@ -18,9 +18,8 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from admin.base import AdminForm
 from admin.fields import ThaiDateField
-from models import Placement, Teacher
+from models import Placement, Teacher, today
 from processes import placement_rules as rules
-from processes.calendar import now
 from thai.digits import to_arabic_digits
 
 CLIP_MAX_SECONDS = rules.CLIP_MAX_SECONDS
@@ -184,7 +183,7 @@ class VisitForm(AdminForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
 
     def validate_visited_on(self, field: Any) -> None:
-        if field.data and field.data > now().date():
+        if field.data and field.data > today():
             raise ValidationError(_("A visit cannot be dated in the future."))
 
 

@@ -13,21 +13,18 @@ from flask import g
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
+from admin.base import choice_label
 from admin.placement_forms import VisitForm
-from models import Mou, MouParty, Placement, PlacementEvent, PlacementStep, db
+from models import Mou, MouParty, Placement, PlacementEvent, PlacementStep, db, today
 from processes import placement_flow as flow
 from processes import placement_rules as rules
-from processes.calendar import due_on, now
+from processes.calendar import due_on
 from thai.dates import format_be
 
 
 def step_label(code: str | None) -> str:
-    if code is None:
-        return "—"
-    try:
-        return PlacementStep(code).label
-    except ValueError:
-        return str(code)
+    """A step's label as the placement screens show it ("—" for none)."""
+    return "—" if code is None else choice_label(PlacementStep, code)
 
 
 @dataclass
@@ -64,7 +61,7 @@ class PlacementPanel:
 
 def placement_panel(placement: Placement, may_write: bool) -> PlacementPanel:
     """Gather the page's panel; the buttons only for a user who may move the placement."""
-    on = now().date()
+    on = today()
     mou = rules.covering_mou(db.session, placement)
     problem = None if mou is not None else rules.mou_refusal(db.session, placement)
     # A visit form sent back with its errors (see the visit endpoint), else an empty one.
@@ -159,7 +156,7 @@ def step_buttons(placement: Placement) -> list[StepButton]:
                 label=step_label(code),
                 # The tested form asks for the result and date: hint only at other blockers.
                 hint=flow.refusal(
-                    db.session, placement, code, test_result="passed", tested_on=now().date()
+                    db.session, placement, code, test_result="passed", tested_on=today()
                 ),
                 needs_result=code == PlacementStep.TESTED.value,
                 needs_reason=code == PlacementStep.WITHDRAWN.value,

@@ -19,9 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import NumberRange, Optional
 
-from admin.base import SecureModelView, choice_filter, choice_formatter, national_id_formatter
+from admin.base import (
+    SecureModelView,
+    choice_filter,
+    choice_formatter,
+    choice_label,
+    national_id_formatter,
+)
 from admin.fields import NationalIdField
-from admin.hubs import HUB_HELPERS, Section, agency_link_formatter, choice_label
+from admin.hubs import HUB_HELPERS, Section, agency_link_formatter
 from admin.labels import LABELS
 from admin.refs import COLLEGES, QUALIFICATION_REF, TEACHER_REF, UNIT_REF, agency_ref
 from admin.reports import download_name
