@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from wtforms.validators import NumberRange, Optional
 
 from admin.base import SecureModelView, choice_filter, choice_formatter
@@ -35,9 +35,14 @@ from models import (
     ExcellenceGroup,
     Qualification,
     db,
-    qualification_unit,
 )
-from reports.alignment import Tally, alignments, coverage_labels, unit_table
+from reports.alignment import (
+    Tally,
+    alignments,
+    coverage_labels,
+    related_qualifications,
+    unit_table,
+)
 from thai.text import normalize_text
 
 CATEGORY = _l("Curricula")
@@ -217,28 +222,6 @@ def saved_message(done: GridSave) -> str:
 
 
 # --------------------------------------------------------------------------- coverage
-
-
-def related_qualifications(session: Session, curriculum: Curriculum) -> list[Qualification]:
-    """The qualifications with a unit the curriculum is aligned to, by code."""
-    return list(
-        session.scalars(
-            select(Qualification)
-            .where(
-                Qualification.id.in_(
-                    select(qualification_unit.c.qualification_id).where(
-                        qualification_unit.c.unit_id.in_(
-                            select(CurriculumUnit.unit_id).where(
-                                CurriculumUnit.curriculum_id == curriculum.id
-                            )
-                        )
-                    )
-                )
-            )
-            .options(selectinload(Qualification.units))
-            .order_by(Qualification.code)
-        )
-    )
 
 
 def coverage_of(

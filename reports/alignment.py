@@ -215,22 +215,7 @@ class AlignmentReport(ReportDefinition):
     ) -> list[Block]:
         """One section per qualification that has any unit the curriculum is aligned to."""
         aligned = alignments(session, curriculum)
-        qualifications = session.scalars(
-            select(Qualification)
-            .where(
-                Qualification.id.in_(
-                    select(qualification_unit.c.qualification_id).where(
-                        qualification_unit.c.unit_id.in_(
-                            select(CurriculumUnit.unit_id).where(
-                                CurriculumUnit.curriculum_id == curriculum.id
-                            )
-                        )
-                    )
-                )
-            )
-            .options(selectinload(Qualification.units))
-            .order_by(Qualification.code)
-        ).all()
+        qualifications = related_qualifications(session, curriculum)
         if not qualifications:
             return [Note("หลักสูตรนี้ยังไม่ได้เทียบเคียงกับหน่วยสมรรถนะของคุณวุฒิวิชาชีพใด")]
 
@@ -311,6 +296,28 @@ class AlignmentReport(ReportDefinition):
             title="สรุป",
         )
         return [summary, Note(RULE), table]
+
+
+def related_qualifications(session: Session, curriculum: Curriculum) -> list[Qualification]:
+    """The qualifications with a unit the curriculum is aligned to, by code (units loaded)."""
+    return list(
+        session.scalars(
+            select(Qualification)
+            .where(
+                Qualification.id.in_(
+                    select(qualification_unit.c.qualification_id).where(
+                        qualification_unit.c.unit_id.in_(
+                            select(CurriculumUnit.unit_id).where(
+                                CurriculumUnit.curriculum_id == curriculum.id
+                            )
+                        )
+                    )
+                )
+            )
+            .options(selectinload(Qualification.units))
+            .order_by(Qualification.code)
+        )
+    )
 
 
 def alignments(session: Session, curriculum: Curriculum) -> dict[int, tuple[str, str | None]]:
