@@ -8,7 +8,16 @@ import io
 import re
 from typing import Any
 
-from flask import Response, abort, flash, has_request_context, redirect, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    request,
+    url_for,
+)
 from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import FilterEqual
@@ -157,6 +166,15 @@ class SecureMixin:
 
     def may_write(self) -> bool:
         return current_user.is_authenticated and current_user.can_edit
+
+
+def model_view(endpoint: str) -> Any:
+    """Return the app's admin view registered under an endpoint, or None."""
+    for admin in current_app.extensions.get("admin", []):
+        for view in admin._views:
+            if getattr(view, "endpoint", None) == endpoint:
+                return view
+    return None
 
 
 class SecureBaseView(SecureMixin, BaseView):

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.model.filters import BaseFilter
 from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import Select, func, select
 
-from admin.base import choice_label
+from admin.base import choice_label, model_view
 from admin.mous import status_formatter
 from models import Agency, AgencyKind, ExcellenceGroup, PlacementStep, db
 from thai.dates import fiscal_year_label
@@ -58,15 +58,6 @@ def section(query: Select, more_url: str | None = None, limit: int = HUB_ROWS) -
 
 
 # --------------------------------------------------------------------------- links to full lists
-
-
-def model_view(endpoint: str) -> Any:
-    """Return the app's admin view registered under an endpoint, or None."""
-    for admin in current_app.extensions.get("admin", []):
-        for view in admin._views:
-            if getattr(view, "endpoint", None) == endpoint:
-                return view
-    return None
 
 
 def filtered_list_url(endpoint: str, match: Callable[[BaseFilter], bool], value: str) -> str | None:

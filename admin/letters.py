@@ -38,7 +38,14 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from admin.base import AdminForm, SecureBaseView, SecureModelView
 from admin.validators import email_validator, strip_filter
 from models import LetterTemplate, OfficeSettings, OutgoingLetter, db
-from processes.letters import PLACEHOLDERS, LetterRefused, issue_announcements, template_problems
+from processes.letters import (
+    FIELD_LABELS,
+    FILLED_FIELDS,
+    PLACEHOLDERS,
+    LetterRefused,
+    issue_announcements,
+    template_problems,
+)
 
 CATEGORY = _l("Letters")
 EMBLEM_FOLDER = "letters"
@@ -54,10 +61,7 @@ LETTER_LABELS = {
     "issued_on": _l("Date of the letter"),
     "issued_at": _l("Issued at"),
     "issued_by": _l("Issued by"),
-    "subject": _l("Letter subject"),
-    "addressee": _l("Addressee"),
-    "reference": _l("Referenced letter"),
-    "enclosure": _l("Enclosures"),
+    **FIELD_LABELS,
     "body": _l("Letter body"),
     "closing": _l("Closing line"),
     "college": _l("College"),
@@ -68,6 +72,8 @@ LETTER_LABELS = {
     "code": _l("Code"),
     "name": _l("Name"),
 }
+# A letter's wording, as its template words it and the register keeps it once filled in.
+WORDING = (*FILLED_FIELDS, "closing")
 
 
 # --------------------------------------------------------------------------- printing
@@ -228,12 +234,7 @@ class OutgoingLetterView(SecureModelView):
         "issued_on",
         "issued_at",
         "issued_by",
-        "subject",
-        "addressee",
-        "reference",
-        "enclosure",
-        "body",
-        "closing",
+        *WORDING,
         "college",
         "round",
         "template",
@@ -275,19 +276,8 @@ class LetterTemplateView(SecureModelView):
     allow_delete = False
     column_labels = LETTER_LABELS
     column_list = ("code", "name", "subject", "updated_at")
-    column_details_list = (
-        "code",
-        "name",
-        "subject",
-        "addressee",
-        "reference",
-        "enclosure",
-        "body",
-        "closing",
-        "updated_at",
-    )
-    form_columns = ("code", "name", "subject", "addressee", "reference", "enclosure", "body")
-    form_columns = (*form_columns, "closing")
+    form_columns = ("code", "name", *WORDING)
+    column_details_list = (*form_columns, "updated_at")
     form_overrides = {"body": TextAreaField}
     form_args = {
         "code": {"filters": [strip_filter]},

@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, current_app, request, url_for
+from flask import abort, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEmpty, FilterEqual
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, scoped_session
 
-from admin.base import SecureBaseView
+from admin.base import SecureBaseView, model_view
 from models import (
     Agency,
     AwardStatus,
@@ -43,15 +43,6 @@ FIRST_YEAR, LAST_YEAR = 2500, 2700
 # --------------------------------------------------------------------------- links
 
 
-def find_view(endpoint: str) -> Any:
-    """The admin view registered under an endpoint, or None."""
-    for admin in current_app.extensions.get("admin", []):
-        for view in admin._views:
-            if getattr(view, "endpoint", None) == endpoint:
-                return view
-    return None
-
-
 def column_key(column: Any) -> tuple[str, str] | None:
     """(table, column) of a filter's column or a mapped attribute."""
     prop = getattr(column, "property", None)
@@ -67,7 +58,7 @@ def column_key(column: Any) -> tuple[str, str] | None:
 def list_url(endpoint: str, *conditions: tuple[Any, type, Any]) -> str | None:
     """A list page filtered by (column, filter class, value) conditions, or None when the
     list has no such filter (or the user cannot open it)."""
-    view = find_view(endpoint)
+    view = model_view(endpoint)
     if view is None or not view.is_accessible():
         return None
     filters = view._filters if view._filters is not None else view.get_filters()
