@@ -145,6 +145,11 @@ def in_round_years(written: str, value: Any, importer: Any) -> str | None:
     return plausible.placement_date(written, value, importer.fiscal_year)
 
 
+def round_date(name: str, headers: tuple[str, ...], example: str) -> Column:
+    """A date column of the placement (planned or tested) checked against the round's years."""
+    return Column(name, headers, cells.date, example=example, check=in_round_years)
+
+
 # The results sheet's columns, after the application's (a sheet may have any of them).
 MOVE_COLUMNS = (
     Column(
@@ -163,13 +168,7 @@ MOVE_COLUMNS = (
         choices=("ผ่าน", "ไม่ผ่าน"),
         example="ผ่าน",
     ),
-    Column(
-        "tested_on",
-        ("วันที่ทดสอบ", "วันทดสอบ", "tested_on", "test date"),
-        cells.date,
-        example="20/05/2568",
-        check=in_round_years,
-    ),
+    round_date("tested_on", ("วันที่ทดสอบ", "วันทดสอบ", "tested_on", "test date"), "20/05/2568"),
     Column(
         "clip_url",
         ("ลิงก์คลิป", "ลิงก์คลิปวีดิทัศน์", "คลิป", "clip_url", "clip"),

@@ -33,7 +33,7 @@ from importers.placement_moves import (
     MOVE_FIELDS,
     RESULT_COLUMNS,
     ResultMovesMixin,
-    in_round_years,
+    round_date,
 )
 from importers.reading import ReadError
 from importers.results import NEW, ImportResult, RowTable, nones, objects
@@ -200,19 +200,13 @@ class PlacementImporter(ResultMovesMixin, Importer):
             help='รหัสและชื่อหน่วยสมรรถนะ คั่นด้วย "," เช่น DG-WPJL-028 ใช้เครื่องมือดิจิทัลในการทำงาน',
             example="DG-WPJL-028 ใช้เครื่องมือดิจิทัลในการทำงาน",
         ),
-        Column(
-            "planned_start",
-            ("วันเริ่มฝึก", "วันที่เริ่มฝึก", "planned_start", "start date"),
-            cells.date,
-            example="03/03/2568",
-            check=in_round_years,
+        round_date(
+            "planned_start", ("วันเริ่มฝึก", "วันที่เริ่มฝึก", "planned_start", "start date"), "03/03/2568"
         ),
-        Column(
+        round_date(
             "planned_end",
             ("วันสิ้นสุดการฝึก", "วันที่สิ้นสุดการฝึก", "planned_end", "end date"),
-            cells.date,
-            example="30/04/2568",
-            check=in_round_years,
+            "30/04/2568",
         ),
         Column(
             "plan_url",
