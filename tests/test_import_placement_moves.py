@@ -58,6 +58,17 @@ def result_row(status="", result="", tested_on="", url="", title="", length="", 
     return (nid, "นายศานนท์ ใจดี", status, result, tested_on, url, title, length)
 
 
+# A college's whole report on a placement in training: passed, its clip, and the next step.
+REPORTED = {
+    "status": "สถานศึกษารายงานผลแล้ว",
+    "result": "ผ่าน",
+    "tested_on": "20/05/2568",
+    "url": "https://youtu.be/abc",
+    "title": CLIP_TITLE,
+    "length": "4:30",
+}
+
+
 def run(content, filename="results.csv", **options):
     options.setdefault("round", 2568)
     return import_file("placements", content, filename, db.session, **options)
@@ -233,14 +244,7 @@ def test_an_unknown_step_is_a_cell_problem(app, world):
 def test_a_results_sheet_records_the_test_the_clip_and_the_next_step(app, world):
     placement_id = placement_at(app, world, "in_placement")
     before = state(app, placement_id)
-    row = result_row(
-        status="สถานศึกษารายงานผลแล้ว",
-        result="ผ่าน",
-        tested_on="20/05/2568",
-        url="https://youtu.be/abc",
-        title=CLIP_TITLE,
-        length="4:30",
-    )
+    row = result_row(**REPORTED)
     with app.app_context():
         result = run(sheet(row))
         assert result.written, problems_of(result)
@@ -491,14 +495,7 @@ def test_the_events_name_the_importing_user_and_batch(app, world, runner, tmp_pa
 def test_undo_puts_the_step_back_and_removes_the_events_and_units(app, world, runner, tmp_path):
     placement_id = placement_at(app, world, "in_placement")
     before = state(app, placement_id)
-    row = result_row(
-        status="สถานศึกษารายงานผลแล้ว",
-        result="ผ่าน",
-        tested_on="20/05/2568",
-        url="https://youtu.be/abc",
-        title=CLIP_TITLE,
-        length="4:30",
-    )
+    row = result_row(**REPORTED)
     outcome, batch_id = cli_import(app, runner, tmp_path, sheet(row))
     assert outcome.exit_code == 0, outcome.output
     moved = state(app, placement_id)

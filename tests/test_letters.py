@@ -95,32 +95,42 @@ def plain_letter(session, on=TODAY):
     )
 
 
+def at_once(app, work) -> list[BaseException]:
+    """Run work in two threads at the same moment, each in its own app context (so with its
+    own connection); return what either raised."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def worker():
+        try:
+            with app.app_context():
+                start.wait()
+                work()
+                db.session.remove()
+        except BaseException as error:  # noqa: BLE001 - returned to the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
 # --------------------------------------------------------------------------- numbers
 
 
 def test_two_issuers_at_once_get_every_number_of_the_year_once(app, round_world):
     """Two staff issuing letters at the same moment, each with its own connection."""
     per_thread = 25
-    errors: list[BaseException] = []
-    start = threading.Barrier(2)
 
     def issuer():
-        try:
-            with app.app_context():
-                start.wait()
-                for _ in range(per_thread):
-                    plain_letter(db.session)
-                    db.session.commit()
-                db.session.remove()
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            errors.append(error)
+        for _ in range(per_thread):
+            plain_letter(db.session)
+            db.session.commit()
 
-    threads = [threading.Thread(target=issuer) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(app, issuer) == []
     numbers = [number for year, number in register(app) if year == 2569]
     assert sorted(numbers) == list(range(1, 2 * per_thread + 1))
     with app.app_context():
@@ -135,26 +145,13 @@ def test_two_staff_announcing_the_same_placements_at_once_send_one_letter_per_co
     app, round_world
 ):
     results: list[int] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(2)
 
     def announcer():
-        try:
-            with app.app_context():
-                start.wait()
-                issued = issue_announcements(db.session, all_ids(round_world), by="staff")
-                db.session.commit()
-                results.append(len(issued))
-                db.session.remove()
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            errors.append(error)
+        issued = issue_announcements(db.session, all_ids(round_world), by="staff")
+        db.session.commit()
+        results.append(len(issued))
 
-    threads = [threading.Thread(target=announcer) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(app, announcer) == []
     assert sorted(results) == [0, 2]
     assert register(app) == [(2569, 1), (2569, 2)]
 
