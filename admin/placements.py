@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -96,8 +96,16 @@ def step_formatter(view: Any, context: Any, model: Placement, name: str) -> Any:
     )
 
 
+def page_mou(model: Placement) -> Any:
+    """The placement's covering MOU, read for the whole page at once (see get_list)."""
+    known = g.get("covering_mous")
+    if known is None or model not in known:
+        return rules.covering_mou(db.session, model)
+    return known[model]
+
+
 def mou_formatter(view: Any, context: Any, model: Placement, name: str) -> Any:
-    mou = rules.covering_mou(db.session, model)
+    mou = page_mou(model)
     if mou is not None:
         return Markup('<a class="mou-link" href="{}">{}</a>').format(
             url_for("mou.details_view", id=mou.id), mou.ref_no
@@ -112,7 +120,7 @@ def mou_formatter(view: Any, context: Any, model: Placement, name: str) -> Any:
 
 
 def mou_text_formatter(view: Any, context: Any, model: Placement, name: str) -> str:
-    mou = rules.covering_mou(db.session, model)
+    mou = page_mou(model)
     if mou is not None:
         return mou.ref_no
     return _("Joint education development") if rules.has_exception(model) else _("No valid MOU")
@@ -335,6 +343,14 @@ class PlacementView(PlacementMovesMixin, SecureModelView):
     )
 
     # ----------------------------------------------------------------- filters
+
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        # Each row shows its covering MOU: read them for the whole page (or export) in one
+        # query instead of one per row.
+        count, placements = super().get_list(*args, **kwargs)
+        if isinstance(placements, list):  # not when asked for the query itself
+            g.covering_mous = rules.covering_mous(db.session, placements)
+        return count, placements
 
     def get_filter_arg(self, index: int, flt: Any) -> str:
         # The fixed names of the contract (?flt_mou=0 ...): the home page links to them.

@@ -16,10 +16,21 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Date, and_, exists, false, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    and_,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import Session, aliased, scoped_session
 
 from models import (
@@ -86,23 +97,47 @@ def covering_mou(
 
     Of several, the one that lasts longest (open-ended first) is returned.
     """
-    host_id, college_id = host_id_of(placement), college_id_of(placement)
-    if host_id is None or college_id is None:
-        return None
-    start, end = placement_span(placement, on)
+    return covering_mous(session, [placement], on).get(placement)
+
+
+def covering_mous(
+    session: Session | scoped_session, placements: Iterable[Placement], on: dt.date | None = None
+) -> dict[Placement, Mou | None]:
+    """Return each placement's covering MOU (see covering_mou), in one query for all.
+
+    The MOUs between each (host, college) pair are read at once, longest-lasting first, and
+    each placement takes the first one in force over its own dates.
+    """
+    spans = {}
+    for placement in placements:
+        host_id, college_id = host_id_of(placement), college_id_of(placement)
+        if host_id is not None and college_id is not None:
+            spans[placement] = (host_id, college_id, *placement_span(placement, on))
+    found: dict[Placement, Mou | None] = dict.fromkeys(placements)
+    if not spans:
+        return found
     host_party, college_party = aliased(MouParty), aliased(MouParty)
-    query = (
-        select(Mou)
-        .join(host_party, and_(host_party.mou_id == Mou.id, host_party.agency_id == host_id))
-        .join(
-            college_party,
-            and_(college_party.mou_id == Mou.id, college_party.agency_id == college_id),
-        )
-        .where(Mou.signed_on <= start, or_(Mou.expires_on.is_(None), Mou.expires_on >= end))
+    pairs = {(host_id, college_id) for host_id, college_id, _start, _end in spans.values()}
+    rows = session.execute(
+        select(Mou, host_party.agency_id, college_party.agency_id)
+        .join(host_party, host_party.mou_id == Mou.id)
+        .join(college_party, college_party.mou_id == Mou.id)
+        .where(tuple_(host_party.agency_id, college_party.agency_id).in_(pairs))
         .order_by(Mou.expires_on.is_not(None), Mou.expires_on.desc(), Mou.id)
-        .limit(1)
-    )
-    return session.scalar(query)
+    ).all()
+    between: dict[tuple[int, int], list[Mou]] = {}
+    for mou, host_id, college_id in rows:
+        between.setdefault((host_id, college_id), []).append(mou)
+    for placement, (host_id, college_id, start, end) in spans.items():
+        found[placement] = next(
+            (
+                mou
+                for mou in between.get((host_id, college_id), ())
+                if mou.signed_on <= start and (mou.expires_on is None or mou.expires_on >= end)
+            ),
+            None,
+        )
+    return found
 
 
 def has_exception(placement: Placement) -> bool:

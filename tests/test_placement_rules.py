@@ -136,6 +136,24 @@ def test_of_several_mous_the_longest_lasting_is_shown(session):
     assert placement_rules.covering_mou(session, placement) is open_ended
 
 
+def test_a_page_of_placements_gets_each_its_own_mou_in_one_read(session):
+    college, host, teacher = bare_world(session)
+    other_host = make_host(session, "EST-OTHER", "บริษัท อื่น จำกัด")
+    short = make_mou(session, [host, college], dt.date(2024, 1, 1), dt.date(2025, 4, 30))
+    long = make_mou(session, [other_host, college], dt.date(2024, 1, 1))
+    within = make_placement(session, teacher, host, planned_end=dt.date(2025, 4, 30))
+    beyond = make_placement(
+        session, make_teacher(session, college, "ชูใจ", "ทดสอบ"), host, planned_end=PLANNED_END
+    )
+    elsewhere = make_placement(session, make_teacher(session, college, "ปิติ", "ทดสอบ"), other_host)
+    hostless = make_placement(session, make_teacher(session, college, "มานะ", "ทดสอบ"), None)
+    page = [within, beyond, elsewhere, hostless]
+    found = placement_rules.covering_mous(session, page)
+    assert found == {within: short, beyond: None, elsewhere: long, hostless: None}
+    # The same answer as one placement at a time.
+    assert found == {p: placement_rules.covering_mou(session, p) for p in page}
+
+
 def test_without_planned_dates_the_mou_must_be_in_force_on_the_day(session):
     college, host, teacher = bare_world(session)
     mou = make_mou(session, [host, college], dt.date(2025, 3, 10), dt.date(2025, 3, 31))
