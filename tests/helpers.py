@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -17,6 +18,8 @@ from auth import hash_password
 from models import Role, User, db
 from thai.nid import make_national_id
 
+# The sample files the office receives, copied from the shared folder (tests/data/samples).
+SAMPLES = Path(__file__).parent / "data" / "samples"
 PASSWORD = "correct-horse-battery"
 USERS = {
     "admin": "admin@example.go.th",

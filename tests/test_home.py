@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import threading
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-from helpers import PASSWORD, USERS, make_user, page, text_of, thai
-from playwright.sync_api import sync_playwright
+from helpers import page, text_of, thai
 from rounds import (
     agency,
     make_college,
@@ -21,8 +18,6 @@ from rounds import (
     make_teacher,
     placement_world,
 )
-from test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, ClosingRequestHandler, keeping_body
-from werkzeug.serving import make_server
 
 from models import (
     Curriculum,
@@ -680,55 +675,3 @@ def test_english_switch(app, editor_client, reference):
     assert thai(app, "Needs attention") not in text
     # Field names come in English where the record has one.
     assert "Next-generation automotive" in text
-
-
-# --------------------------------------------------------------------------- in a browser
-
-
-@pytest.fixture
-def served(app, reference):
-    """Serve the app on a free local port; an administrator sees every menu category."""
-    make_user(app, "admin")
-    server = make_server(
-        "127.0.0.1", 0, keeping_body(app), threaded=True, request_handler=ClosingRequestHandler
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-
-
-MENU_LAYOUT = """() => {
-  const items = [...document.querySelectorAll('nav.navbar ul.navbar-nav > li')];
-  return {
-    tops: [...new Set(items.map(li => Math.round(li.getBoundingClientRect().top)))],
-    right: Math.max(...items.map(li => li.getBoundingClientRect().right)),
-    navRight: document.querySelector('nav.navbar').getBoundingClientRect().right,
-    items: items.length,
-  };
-}"""
-
-
-def test_menu_stays_on_one_line_at_1366_px_in_thai_and_english(served, tmp_path):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
-        browser_page = context.new_page()
-        browser_page.set_default_timeout(TIMEOUT_MS)
-        browser_page.goto(f"{served}/login")
-        browser_page.fill("#email", USERS["admin"])
-        browser_page.fill("#password", PASSWORD)
-        browser_page.click("button[type=submit]")
-        browser_page.wait_for_url(f"{served}/admin/")
-        for language in ("th", "en"):
-            browser_page.goto(f"{served}/lang/{language}")
-            browser_page.goto(f"{served}/admin/")
-            layout = browser_page.evaluate(MENU_LAYOUT)
-            browser_page.screenshot(path=str(tmp_path / f"home-{language}.png"))
-            assert layout["items"] >= 12, layout
-            assert len(layout["tops"]) == 1, (language, layout)
-            assert layout["right"] <= layout["navRight"], (language, layout)
-        context.close()
-        browser.close()

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click._termui_impl
 import pytest
-from helpers import MIGRATIONS_ENV_WARNING, count
+from helpers import MIGRATIONS_ENV_WARNING, SAMPLES, count
 from sqlalchemy import inspect
 
 import importers.cli
 from importers import KINDS
 from models import Placement, Teacher, db
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
 ROSTER = str(SAMPLES / "teachers_roster.xlsx")
 CONTRACT_KINDS = (

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 import xlsxwriter
-from helpers import THAI, count
+from helpers import SAMPLES, THAI, count
 from sqlalchemy import select
 
 from importers import import_file
 from models import Agency, CompetencyUnit, Curriculum, CurriculumUnit, db
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
 HEADER = "รหัสหลักสูตร,ชื่อหลักสูตร,หน่วยงานเจ้าของ,ประเภท,ระดับ,สาขาวิชา,จำนวนชั่วโมง"
 CURRICULA = [
     "TD-AUTO-01,การบำรุงรักษารถยนต์ไฟฟ้าสำหรับครู,BPCD,หลักสูตรพัฒนาครู,"

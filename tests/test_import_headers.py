@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
 import xlsxwriter
+from helpers import SAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -35,8 +35,6 @@ from importers.headers import (
 from importers.locate import find_table
 from importers.reading import read_sheets
 from models import Teacher, db
-
-SAMPLES = Path(__file__).parent / "data" / "samples"
 
 # Every (kind, column, alias) of every importer.
 ALIASES = [

@@ -5,17 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import THAI, count
+from helpers import SAMPLES, THAI, count
 from sqlalchemy import select
 
 from importers import import_file
 from models import Agency, Mou, MouParty, db
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))["mous.xlsx"]
 SAMPLE = (SAMPLES / "mous.xlsx").read_bytes()
 HEADER = "เลขที่,ชื่อบันทึกข้อตกลง,คู่ภาคี,วันที่ลงนาม,วันสิ้นสุด,ขอบเขตความร่วมมือ\n"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
-from helpers import TEACHER_NID, THAI, count
+from helpers import SAMPLES, TEACHER_NID, THAI, count
 from sqlalchemy import select
 
 from importers import ReadError, import_file
@@ -15,7 +14,6 @@ from importers.placements import UnitIndex
 from models import Agency, CompetencyUnit, Placement, PlacementRound, Teacher, db
 from thai.nid import make_national_id
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))[
     "placements_form.csv"
 ]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from helpers import STUDENT_NID, THAI, count
+from helpers import SAMPLES, STUDENT_NID, THAI, count
 from sqlalchemy import select
 
 from importers import ReadError, import_file
@@ -14,7 +13,6 @@ from importers.scholarships import student_level
 from models import Agency, ScholarshipAward, ScholarshipProgramme, Student, db
 from thai.nid import make_national_id
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))["scholarships.xlsx"]
 SAMPLE = (SAMPLES / "scholarships.xlsx").read_bytes()
 HEADER = (

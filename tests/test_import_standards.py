@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import THAI, count
+from helpers import SAMPLES, THAI, count
 from sqlalchemy import func, select
 
 from importers import import_file
@@ -21,7 +20,6 @@ from models import (
     qualification_unit,
 )
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))[
     "standards_tpqi.xlsx"
 ]

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from helpers import SAMPLES
 from sqlalchemy import func, select
 
 from importers import import_file
 from models import Teacher, db
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
 MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
 
 

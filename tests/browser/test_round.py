@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import test_browser
 from helpers import PASSWORD, USERS, pdftotext
 from playwright.sync_api import expect
 from rounds import make_host, make_teacher, placement_world
@@ -22,9 +21,6 @@ from sqlalchemy import select
 from models import OutgoingLetter, Placement, PlacementStep, TeacherUnit, db
 from thai.digits import to_thai_digits
 from thai.nid import format_national_id
-
-live_server = test_browser.live_server
-browser_page = test_browser.browser_page
 
 HEADERS = (
     "ประทับเวลา",

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import test_browser
 from helpers import PASSWORD, USERS, make_user
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -19,9 +18,6 @@ from models import Agency, Mou, MouParty, db
 # Kept where a reviewer looks at them after the run.
 INDEX_SCREENSHOT = Path("/tmp/report-admin-index.png")  # noqa: S108
 REPORT_SCREENSHOT = Path("/tmp/report-admin-mous.png")  # noqa: S108
-# The live server and the browser are the MOU browser test's fixtures.
-live_server = test_browser.live_server
-browser_page = test_browser.browser_page
 
 
 @pytest.fixture

@@ -7,20 +7,15 @@ import re
 from pathlib import Path
 
 import pytest
-import test_browser
-from helpers import PASSWORD, USERS, count
+from helpers import PASSWORD, SAMPLES, USERS, count
 from playwright.sync_api import expect
 
 from bench.roster import roster_rows, write_roster
 from importers import import_file
 from models import Teacher, db
 
-SAMPLES = Path(__file__).parent / "data" / "samples"
 # Kept where a reviewer looks at it after the run.
 SCREENSHOT = Path("/tmp/import_preview.png")  # noqa: S108
-# The live server and the browser are the MOU browser test's fixtures.
-live_server = test_browser.live_server
-browser_page = test_browser.browser_page
 
 
 @pytest.fixture
