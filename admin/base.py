@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import UniqueConstraint, func, select
+from sqlalchemy import Integer, UniqueConstraint, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import secure_filename
@@ -37,6 +37,9 @@ from i18n import form_translations
 from models import AuditLog, Choice, db
 from thai.dates import bangkok_now, format_be, format_be_datetime
 from thai.nid import format_national_id, mask_national_id
+
+# The largest value of an INTEGER column on PostgreSQL (SQLite's are larger).
+MAX_INT = 2**31 - 1
 
 
 class AdminForm(FlaskForm):
@@ -253,6 +256,21 @@ class SecureModelView(SecureMixin, ModelView):
         """A changed field as the record's screens label it."""
         label = self.column_labels.get(name) or self.column_labels.get(name.removesuffix("_id"))
         return str(label) if label else name
+
+    def get_one(self, id: Any) -> Any:  # noqa: A002 - Flask-Admin's own name
+        """Return the record with this id, or None for an id no integer key can hold.
+
+        An id from the URL ("abc", a number too large for the column) would otherwise reach
+        the database, which PostgreSQL refuses with an error (SQLite just finds nothing).
+        """
+        if isinstance(sa_inspect(self.model).primary_key[0].type, Integer):
+            try:
+                key = int(str(id))
+            except ValueError:
+                return None
+            if not -MAX_INT <= key <= MAX_INT:
+                return None
+        return super().get_one(id)
 
     def get_filter_arg(self, index: int, flt: Any) -> str:
         """Name a filter in list URLs after its untranslated label and operation.

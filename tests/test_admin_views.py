@@ -526,3 +526,19 @@ def test_admin_reads_the_change_log(app, admin_client, reference):
     text = text_of(admin_client.get("/admin/audit/?search=sector"))
     assert USERS["admin"] in text
     assert "โลจิสติกส์" in text
+
+
+@pytest.mark.parametrize("given", ["abc", "1.5", str(2**31), str(-(2**31) - 1), "9" * 30, "%00"])
+def test_a_record_id_no_integer_key_holds_finds_nothing_instead_of_failing(
+    app, editor_client, records, given
+):
+    """On PostgreSQL such an id reached the database and failed there (a 500)."""
+    for url in ("/admin/placement/details/", "/admin/teacher/edit/", "/admin/agency/details/"):
+        response = editor_client.get(url, query_string={"id": given})
+        assert response.status_code == 302, url
+    assert (
+        editor_client.get(
+            "/admin/teacher/details/", query_string={"id": str(records.teacher)}
+        ).status_code
+        == 200
+    )
