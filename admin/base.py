@@ -257,6 +257,13 @@ class SecureModelView(SecureMixin, ModelView):
         label = self.column_labels.get(name) or self.column_labels.get(name.removesuffix("_id"))
         return str(label) if label else name
 
+    def get_list(self, page: int | None, *args: Any, **kwargs: Any) -> Any:
+        # A page from the URL may be negative or huge: PostgreSQL refuses a negative OFFSET
+        # and no database takes one past its integers. Such a page is the first or the last.
+        if page is not None:
+            page = min(max(page, 0), MAX_INT // 1000)
+        return super().get_list(page, *args, **kwargs)
+
     def get_one(self, id: Any) -> Any:  # noqa: A002 - Flask-Admin's own name
         """Return the record with this id, or None for an id no integer key can hold.
 

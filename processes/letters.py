@@ -74,8 +74,10 @@ def lock_counter(session: Session, year: int) -> None:
 
     A write that changes nothing: on SQLite it takes the database's write lock, on
     PostgreSQL the counter row's lock, so that a second issuer waits here and then sees the
-    letters the first one issued.
+    letters the first one issued. The year's row is made first when missing: with no row to
+    lock, two first issuers of a year would not wait for each other on PostgreSQL.
     """
+    session.execute(insert_missing_counter(session, year))
     session.execute(
         update(LetterCounter)
         .where(LetterCounter.year == year)

@@ -542,3 +542,10 @@ def test_a_record_id_no_integer_key_holds_finds_nothing_instead_of_failing(
         ).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("given", ["-3", "-1", str(2**40), "9" * 30])
+def test_a_page_number_out_of_range_shows_a_list_instead_of_failing(app, editor_client, given):
+    """A negative page gave PostgreSQL a negative OFFSET, a huge one overflowed (HTTP 500)."""
+    for url in ("/admin/placement/", "/admin/teacher/", "/admin/agency/"):
+        assert editor_client.get(url, query_string={"page": given}).status_code == 200, url
