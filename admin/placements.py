@@ -99,9 +99,9 @@ def step_formatter(view: Any, context: Any, model: Placement, name: str) -> Any:
 def page_mou(model: Placement) -> Any:
     """The placement's covering MOU, read for the whole page at once (see get_list)."""
     known = g.get("covering_mous")
-    if known is None or model not in known:
+    if known is None or model.id not in known:
         return rules.covering_mou(db.session, model)
-    return known[model]
+    return known[model.id]
 
 
 def mou_formatter(view: Any, context: Any, model: Placement, name: str) -> Any:
@@ -349,7 +349,8 @@ class PlacementView(PlacementMovesMixin, SecureModelView):
         # query instead of one per row.
         count, placements = super().get_list(*args, **kwargs)
         if isinstance(placements, list):  # not when asked for the query itself
-            g.covering_mous = rules.covering_mous(db.session, placements)
+            mous = rules.covering_mous(db.session, placements)
+            g.covering_mous = {p.id: mou for p, mou in zip(placements, mous, strict=True)}
         return count, placements
 
     def get_filter_arg(self, index: int, flt: Any) -> str:

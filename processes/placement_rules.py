@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from flask_babel import gettext as _
 from sqlalchemy import (
@@ -97,27 +97,26 @@ def covering_mou(
 
     Of several, the one that lasts longest (open-ended first) is returned.
     """
-    return covering_mous(session, [placement], on).get(placement)
+    return covering_mous(session, [placement], on)[0]
 
 
 def covering_mous(
-    session: Session | scoped_session, placements: Iterable[Placement], on: dt.date | None = None
-) -> dict[Placement, Mou | None]:
-    """Return each placement's covering MOU (see covering_mou), in one query for all.
+    session: Session | scoped_session, placements: Sequence[Placement], on: dt.date | None = None
+) -> list[Mou | None]:
+    """Return each placement's covering MOU (see covering_mou), in order, in one query.
 
     The MOUs between each (host, college) pair are read at once, longest-lasting first, and
     each placement takes the first one in force over its own dates.
     """
-    spans = {}
+    spans: list[tuple[int, int, dt.date, dt.date] | None] = []
     for placement in placements:
         host_id, college_id = host_id_of(placement), college_id_of(placement)
-        if host_id is not None and college_id is not None:
-            spans[placement] = (host_id, college_id, *placement_span(placement, on))
-    found: dict[Placement, Mou | None] = dict.fromkeys(placements)
-    if not spans:
-        return found
+        missing = host_id is None or college_id is None
+        spans.append(None if missing else (host_id, college_id, *placement_span(placement, on)))
+    pairs = {(span[0], span[1]) for span in spans if span is not None}
+    if not pairs:
+        return [None] * len(spans)
     host_party, college_party = aliased(MouParty), aliased(MouParty)
-    pairs = {(host_id, college_id) for host_id, college_id, _start, _end in spans.values()}
     rows = session.execute(
         select(Mou, host_party.agency_id, college_party.agency_id)
         .join(host_party, host_party.mou_id == Mou.id)
@@ -128,16 +127,20 @@ def covering_mous(
     between: dict[tuple[int, int], list[Mou]] = {}
     for mou, host_id, college_id in rows:
         between.setdefault((host_id, college_id), []).append(mou)
-    for placement, (host_id, college_id, start, end) in spans.items():
-        found[placement] = next(
-            (
-                mou
-                for mou in between.get((host_id, college_id), ())
-                if mou.signed_on <= start and (mou.expires_on is None or mou.expires_on >= end)
-            ),
-            None,
-        )
+    found: list[Mou | None] = []
+    for span in spans:
+        if span is None:
+            found.append(None)
+            continue
+        host_id, college_id, start, end = span
+        candidates = between.get((host_id, college_id), ())
+        found.append(next((mou for mou in candidates if in_force(mou, start, end)), None))
     return found
+
+
+def in_force(mou: Mou, start: dt.date, end: dt.date) -> bool:
+    """Whether an MOU is in force from start to end: signed by then, not ended before."""
+    return mou.signed_on <= start and (mou.expires_on is None or mou.expires_on >= end)
 
 
 def has_exception(placement: Placement) -> bool:

@@ -149,9 +149,9 @@ def test_a_page_of_placements_gets_each_its_own_mou_in_one_read(session):
     hostless = make_placement(session, make_teacher(session, college, "มานะ", "ทดสอบ"), None)
     page = [within, beyond, elsewhere, hostless]
     found = placement_rules.covering_mous(session, page)
-    assert found == {within: short, beyond: None, elsewhere: long, hostless: None}
+    assert found == [short, None, long, None]
     # The same answer as one placement at a time.
-    assert found == {p: placement_rules.covering_mou(session, p) for p in page}
+    assert found == [placement_rules.covering_mou(session, p) for p in page]
 
 
 def test_without_planned_dates_the_mou_must_be_in_force_on_the_day(session):
