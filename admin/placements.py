@@ -390,6 +390,9 @@ class PlacementView(PlacementMovesMixin, SecureModelView):
         if template == self.details_template and kwargs.get("model") is not None:
             kwargs["panel"] = placement_panel(kwargs["model"], self.may_write())
             kwargs["result_choices"] = ExamResult.choices()
+        if template == self.edit_template and kwargs.get("model") is not None:
+            kwargs["mou"] = rules.covering_mou(db.session, kwargs["model"])
+            kwargs["mou_problem"] = rules.mou_refusal(db.session, kwargs["model"])
         return super().render(template, **kwargs)
 
     def quick_links(self) -> list[tuple[str, str, str, int]]:

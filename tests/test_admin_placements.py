@@ -423,6 +423,23 @@ def test_the_page_warns_of_no_valid_mou_and_says_what_is_missing(app, editor_cli
     assert "30 เม.ย. 2568" in tree.xpath('//ul[contains(@class, "other-mous")]')[0].text_content()
 
 
+def test_the_form_shows_the_covering_mou_or_the_warning(app, editor_client, world):
+    covered = placement_at(app, world)
+    form = page(editor_client.get(f"/admin/placement/edit/?id={covered}"))
+    link = form.xpath('//*[@id="form-mou"]//a[contains(@class, "mou-link")]')
+    assert link[0].get("href") == f"/admin/mou/details/?id={world.mou}"
+    with app.app_context():
+        lone = make_host(db.session, "EST-FORM", "บริษัท ไม่มีข้อตกลง จำกัด")
+        db.session.commit()
+        lone_id = lone.id
+    uncovered = placement_at(app, world, host=lone_id)
+    reason = refusal_in_thai(app, uncovered, "eligible")
+    form = page(editor_client.get(f"/admin/placement/edit/?id={uncovered}"))
+    warning = form.xpath('//*[@id="form-mou"][contains(@class, "alert-danger")]')
+    assert reason in " ".join(warning[0].text_content().split())
+    assert not warning[0].xpath(".//a")
+
+
 def test_the_page_shows_the_exception_and_its_reason(app, editor_client, world):
     with app.app_context():
         host = make_host(db.session, "EST-JOINT", "บริษัท พัฒนาร่วม จำกัด")
