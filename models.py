@@ -31,7 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from thai.dates import bangkok_now, format_be, format_be_datetime
+from thai.dates import after_day, bangkok_now, format_be, format_be_datetime
 from thai.digits import to_thai_digits
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -877,9 +877,9 @@ class Placement(TimestampMixin, db.Model):
 
     @property
     def is_late(self) -> bool:
-        if self.applied_at is None or self.round is None:
-            return False
-        return self.applied_at.date() > self.round.application_deadline
+        """Applied after the round's deadline day ended, in Bangkok time."""
+        deadline = self.round.application_deadline if self.round is not None else None
+        return after_day(self.applied_at, deadline)
 
     def __str__(self) -> str:
         return f"{self.teacher} — {self.round}" if self.teacher and self.round else ""

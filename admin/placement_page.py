@@ -99,8 +99,7 @@ def mous_between(placement: Placement) -> list[Mou]:
 
 def placement_flags(placement: Placement, on: dt.date) -> list[Flag]:
     flags = []
-    deadline = placement.round.application_deadline if placement.round else None
-    if rules.is_late(placement.applied_at, deadline):
+    if placement.is_late:
         flags.append(
             Flag(
                 "warning",
@@ -108,7 +107,7 @@ def placement_flags(placement: Placement, on: dt.date) -> list[Flag]:
                 _(
                     "Late application: applied on %(applied)s, after the deadline of %(deadline)s.",
                     applied=format_be(placement.applied_at),
-                    deadline=format_be(deadline),
+                    deadline=format_be(placement.round.application_deadline),
                 ),
             )
         )

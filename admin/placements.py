@@ -79,14 +79,13 @@ def round_year_formatter(view: Any, context: Any, model: Placement, name: str) -
 
 
 def late_formatter(view: Any, context: Any, model: Placement, name: str) -> Any:
-    if rules.is_late(model.applied_at, model.round.application_deadline if model.round else None):
+    if model.is_late:
         return Markup('<span class="badge badge-warning flag-late">{}</span>').format(_("Late"))
     return Markup('<span class="text-muted">{}</span>').format(_("On time"))
 
 
 def late_text_formatter(view: Any, context: Any, model: Placement, name: str) -> str:
-    deadline = model.round.application_deadline if model.round else None
-    return _("Late") if rules.is_late(model.applied_at, deadline) else _("On time")
+    return _("Late") if model.is_late else _("On time")
 
 
 def step_formatter(view: Any, context: Any, model: Placement, name: str) -> Any:

@@ -5,17 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from models import PLACEMENT_PROGRESS, Placement, PlacementRound, PlacementStep, RoundStep
-from thai.dates import BANGKOK, bangkok_now
-
-
-def bangkok(value: dt.datetime) -> dt.datetime:
-    """Return a moment as naive Bangkok local time, the way the database keeps times.
-
-    A naive value is taken to be Bangkok time already; an aware one is converted.
-    """
-    if value.tzinfo is None:
-        return value
-    return value.astimezone(BANGKOK).replace(tzinfo=None)
+from thai.dates import bangkok_now
 
 
 def now() -> dt.datetime:

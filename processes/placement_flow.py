@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, scoped_session
 import audit
 from models import ExamResult, Placement, PlacementEvent, PlacementStep, Teacher, today
 from processes import bank
-from processes.calendar import bangkok, now
+from processes.calendar import now
 from processes.placement_rules import OPEN_STEPS, mou_refusal
-from thai.dates import format_be
+from thai.dates import bangkok, format_be
 
 __all__ = [
     "BULK_MOVES",

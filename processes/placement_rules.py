@@ -46,7 +46,7 @@ from models import (
     steps_from,
     today,
 )
-from processes.calendar import bangkok, steps_not_reached
+from processes.calendar import steps_not_reached
 from thai.dates import format_be
 
 CLIP_MAX_SECONDS = 5 * 60
@@ -209,16 +209,6 @@ def valid_mou_clause() -> ColumnElement[bool]:
 
 
 # --------------------------------------------------------------------------- late applications
-
-
-def is_late(applied_at: dt.datetime | None, deadline: dt.date | None) -> bool:
-    """True when an application came after the deadline day ended, in Bangkok time.
-
-    A naive time is Bangkok local time (as stored); an aware one is converted first.
-    """
-    if applied_at is None or deadline is None:
-        return False
-    return bangkok(applied_at).date() > deadline
 
 
 def late_clause() -> ColumnElement[bool]:

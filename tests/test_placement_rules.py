@@ -26,6 +26,7 @@ from sqlalchemy import select
 from models import Placement, PlacementRound, RoundStep, SupervisionVisit, db
 from processes import calendar, placement_flow, placement_rules
 from processes.placement_flow import MoveRefused
+from thai.dates import after_day
 
 DAY = dt.timedelta(days=1)
 
@@ -235,12 +236,12 @@ LATE_CASES = [
 
 @pytest.mark.parametrize(("applied_at", "late"), LATE_CASES)
 def test_is_late_at_the_deadlines_edges_in_bangkok_time(applied_at, late):
-    assert placement_rules.is_late(applied_at, DEADLINE) is late
+    assert after_day(applied_at, DEADLINE) is late
 
 
 def test_is_late_without_a_time_or_deadline():
-    assert placement_rules.is_late(None, DEADLINE) is False
-    assert placement_rules.is_late(dt.datetime(2030, 1, 1), None) is False
+    assert after_day(None, DEADLINE) is False
+    assert after_day(dt.datetime(2030, 1, 1), None) is False
 
 
 def test_the_late_clause_flags_the_same_applications(session):
@@ -258,7 +259,7 @@ def test_the_late_clause_flags_the_same_applications(session):
     }
     for placement, late in expected.items():
         assert placement.applied_at.tzinfo is None  # stored naive, in Bangkok time
-        assert placement_rules.is_late(placement.applied_at, DEADLINE) is late
+        assert placement.is_late is late
 
 
 def test_the_late_clause_follows_the_rounds_deadline(session):

@@ -26,6 +26,23 @@ def bangkok_now() -> datetime:
     return datetime.now(BANGKOK).replace(tzinfo=None)
 
 
+def bangkok(value: datetime) -> datetime:
+    """Return a moment as naive Bangkok local time, the way the database keeps times.
+
+    A naive value is taken to be Bangkok time already; an aware one is converted.
+    """
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(BANGKOK).replace(tzinfo=None)
+
+
+def after_day(moment: datetime | None, day: date | None) -> bool:
+    """True when a moment falls after the end of a day in Bangkok (a deadline passed)."""
+    if moment is None or day is None:
+        return False
+    return bangkok(moment).date() > day
+
+
 # Index 1..12; index 0 is empty so that MONTHS_FULL[1] is January.
 MONTHS_FULL: tuple[str, ...] = (
     "",
