@@ -13,7 +13,6 @@ from typing import Any
 from flask import flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -42,10 +41,6 @@ def optional_url(endpoint: str, **values: Any) -> str | None:
         return url_for(endpoint, **values)
     except BuildError:
         return None
-
-
-def actor() -> str:
-    return current_user.email if current_user.is_authenticated else "?"
 
 
 def parse_ids(values: list[str]) -> list[int]:
@@ -135,13 +130,12 @@ class PlacementMovesMixin:
                     placement,
                     form.test_result.data or None,
                     form.tested_on.data,
-                    by=actor(),
                     note=note,
                 )
             else:
                 if to == PlacementStep.WITHDRAWN.value and not note:
                     raise flow.MoveRefused(_("Give the reason for the withdrawal."))
-                flow.move(db.session, placement, to, by=actor(), note=note)
+                flow.move(db.session, placement, to, note=note)
             db.session.commit()
         except flow.MoveRefused as refused:
             db.session.rollback()
@@ -259,7 +253,7 @@ class PlacementMovesMixin:
                 current.append(placement)
         note = (form.note.data or "").strip() or None
         try:
-            summary = flow.move_many(db.session, current, to, by=actor(), note=note)
+            summary = flow.move_many(db.session, current, to, note=note)
             db.session.commit()
         except SQLAlchemyError:
             db.session.rollback()

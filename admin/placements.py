@@ -32,7 +32,7 @@ from admin.placement_filters import (
     quick_link_counts,
 )
 from admin.placement_forms import ClipDurationField, check_placement_form, clip_title_help
-from admin.placement_moves import PlacementMovesMixin, actor
+from admin.placement_moves import PlacementMovesMixin
 from admin.placement_page import placement_panel, step_label
 from admin.refs import COLLEGES, HOSTS, TEACHER_REF, UNIT_REF, agency_ref
 from admin.validators import NotBefore, PdfUploadField
@@ -377,7 +377,7 @@ class PlacementView(PlacementMovesMixin, SecureModelView):
             model.clip_title = model.clip_title.strip() or None
         if is_created:
             # The creation is the placement's first event (applied); it fills the college.
-            flow.start(db.session, model, by=actor())
+            flow.start(db.session, model)
         elif model.college is None and model.teacher is not None:
             # The college at the time of application stays as recorded when the teacher moves.
             model.college = model.teacher.college
