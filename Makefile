@@ -4,17 +4,33 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: run test setup translations
+# The suite runs in this many processes (pytest-xdist); 2 suits the 2-core machines it meets.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+.PHONY: run test lint test-sqlite test-postgresql setup translations
 
 run: setup
 	$(BIN)/flask --app app demo
 	$(BIN)/flask --app app run --host 127.0.0.1 --port 5000
 
-test: setup
-	scripts/system-packages
+# Every check: lint, then the whole suite on SQLite and again on a throw-away PostgreSQL
+# cluster (scripts/with-postgresql installs Debian's postgresql if it is missing).
+test: setup lint test-sqlite test-postgresql
+
+lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+
+test-sqlite: setup
+	scripts/system-packages
+	$(PYTEST)
+
+# The browser tests drive the screens, which are the same whatever the database: they run
+# once, on SQLite.
+test-postgresql: setup
+	scripts/system-packages
+	scripts/with-postgresql $(PYTEST) --ignore=tests/browser
 
 setup: $(VENV)/.installed
 

@@ -20,6 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 import audit
 import auth
 import i18n
+import security
+import uploads
 from config import defaults, load_secret_key
 from models import ImportBatch, db
 
@@ -36,6 +38,9 @@ COMMANDS = {
     "import": "importers.cli:import_command",
     "import-undo": "importers.cli:undo_command",
     "report": "reports.cli:report_command",
+    "backup": "backup:backup_command",
+    "restore": "backup:restore_command",
+    "uploads": "uploads:uploads_cli",
 }
 migrate = Migrate()
 csrf = CSRFProtect()
@@ -56,6 +61,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     load_secret_key(app)
+    # Before any route: it replaces the int converter, and wraps the WSGI app for proxies.
+    security.init_app(app)
 
     db.init_app(app)
     audit.init_app()
@@ -63,6 +70,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    uploads.init_app(app)
     if app.config.get("ADMIN_SCREENS", None) is None:
         app.config["ADMIN_SCREENS"] = serves_pages()
     if app.config["ADMIN_SCREENS"]:

@@ -1,9 +1,14 @@
 """Record every change made through the ORM, so each change is traceable (PDPA).
 
-Who made a change is the logged-in user, or "cli" outside a request, unless the session
-says otherwise: ``acting(session, actor, batch_id)`` names the actor and the import batch
-for the changes flushed inside it (imports run in threads and commands, with no user of
-their own). Writers that go around the ORM log their rows with ``log_bulk``.
+Who made a change is the logged-in user in a web request ("anonymous" if nobody is logged
+in), or "cli" outside a request, unless the session says otherwise: ``acting(session, actor,
+batch_id)`` names the actor and the import batch for the changes flushed inside it (imports
+run in threads and commands, with no user of their own). Writers that go around the ORM log
+their rows with ``log_bulk``; events that change no record (a login, a full ID shown) with
+``log_event``.
+
+The change log is evidence: no session of the app may update or delete its rows
+(``refuse_history_changes``).
 """
 
 from __future__ import annotations
@@ -15,19 +20,34 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_login import current_user
-from sqlalchemy import bindparam, event, insert, inspect
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy import Index, bindparam, event, insert, inspect
+from sqlalchemy.orm import ORMExecuteState, Session, scoped_session
 
 from models import AuditLog, ImportBatch, db
 from thai.dates import bangkok_now
 
-SKIP_FIELDS = {"password_hash", "created_at", "updated_at"}
+# Fields no one reads in a change log: secrets, clocks, and the bookkeeping of logins
+# (a login or logout is logged as an event of its own, see log_event).
+SKIP_FIELDS = {"password_hash", "created_at", "updated_at", "last_login_at", "session_version"}
+# Tables whose rows are records of events already logged (sign-in attempts), not data.
+NOT_LOGGED = {"login_attempt"}
+CLI_ACTOR = "cli"
+ANONYMOUS_ACTOR = "anonymous"
 # The keys of session.info that name who is acting and for which import batch.
 ACTOR_KEY = "audit_actor"
 BATCH_KEY = "import_batch_id"
 CHUNK = 10_000
+
+# The change-log list (admin/changelog.py) shows the newest rows first, by id, filtered by
+# table, user or action: these indexes make that a short walk whatever the log's size (a
+# million rows). They belong to the log's table, so create_all and the migrations see them.
+LIST_INDEXES = (
+    Index("ix_audit_log_table_name_id", AuditLog.table_name, AuditLog.id),
+    Index("ix_audit_log_user_email_id", AuditLog.user_email, AuditLog.id),
+    Index("ix_audit_log_action_id", AuditLog.action, AuditLog.id),
+)
 
 
 def plain(value: Any) -> Any:
@@ -38,9 +58,20 @@ def plain(value: Any) -> Any:
 
 
 def actor() -> str:
-    if has_request_context() and current_user.is_authenticated:
-        return current_user.email
-    return "cli"
+    """Who is acting: in a web request the logged-in user, else the command line.
+
+    A request names its actor with ``g.audit_actor`` where nobody is logged in yet or any
+    more (the login that is being made, the logout); a request with neither is "anonymous",
+    never "cli": a change logged as "cli" was made by a command.
+    """
+    if has_request_context():
+        named = g.get(ACTOR_KEY)
+        if named:
+            return named
+        if current_user and current_user.is_authenticated:
+            return current_user.email
+        return ANONYMOUS_ACTOR
+    return CLI_ACTOR
 
 
 def session_of(session: Session | scoped_session) -> Session:
@@ -104,6 +135,8 @@ def record_changes(session: Session, flush_context: Any) -> None:
         for obj in objects:
             if isinstance(obj, AuditLog) or not hasattr(obj, "__table__"):
                 continue
+            if obj.__tablename__ in NOT_LOGGED:
+                continue
             changes = column_changes(obj, only_changed=action == "update")
             if action == "update" and not changes:
                 continue
@@ -158,6 +191,32 @@ def log_bulk(
         if len(each) != len(record_ids):
             raise ValueError("log_bulk needs one change per record id")
     write_rows(session_of(session), table_name, action, record_ids, each, actor, batch_id)
+
+
+def log_event(
+    session: Session | scoped_session,
+    action: str,
+    *,
+    table_name: str = "user",
+    record_id: Any = None,
+    changes: Mapping[str, Any] | None = None,
+    actor: str | None = None,
+) -> None:
+    """Log one event that changes no record: a login, a logout, a full ID shown.
+
+    The actor is the one given, else who is acting now (see ``current``); a login is logged
+    as the user who logs in, so pass their e-mail before ``login_user`` has run.
+    """
+    who, batch_id = current(session)
+    write_rows(
+        session_of(session),
+        table_name,
+        action,
+        [record_id],
+        [dict(changes) if changes else None],
+        actor or who,
+        batch_id,
+    )
 
 
 def json_encoder() -> Any:
@@ -228,7 +287,38 @@ def write_rows(
         cursor.close()
 
 
+class HistoryIsReadOnly(RuntimeError):
+    """Raised when code tries to change or delete a change-log row."""
+
+    def __init__(self) -> None:
+        super().__init__("ประวัติการแก้ไขข้อมูลแก้ไขหรือลบไม่ได้ (change-log rows are read-only)")
+
+
+def refuse_history_changes(session: Session, flush_context: Any, instances: Any) -> None:
+    """Refuse a flush that would change or delete a change-log row."""
+    for obj in session.deleted:
+        if isinstance(obj, AuditLog):
+            raise HistoryIsReadOnly()
+    for obj in session.dirty:
+        if isinstance(obj, AuditLog) and session.is_modified(obj):
+            raise HistoryIsReadOnly()
+
+
+def refuse_history_statements(state: ORMExecuteState) -> None:
+    """Refuse ORM UPDATE and DELETE statements on the change log (session.execute)."""
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AuditLog for mapper in state.all_mappers
+    ):
+        raise HistoryIsReadOnly()
+
+
 def init_app() -> None:
     """Listen to the app's session once per process."""
-    if not event.contains(db.session, "after_flush", record_changes):
-        event.listen(db.session, "after_flush", record_changes)
+    listeners = (
+        ("after_flush", record_changes),
+        ("before_flush", refuse_history_changes),
+        ("do_orm_execute", refuse_history_statements),
+    )
+    for name, listener in listeners:
+        if not event.contains(db.session, name, listener):
+            event.listen(db.session, name, listener)

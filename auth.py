@@ -1,21 +1,40 @@
-"""Login, logout, password hashing, the login wall and the `user` command."""
+"""Login, logout, password hashing, the login wall, login throttling and the `user` command."""
 
 from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+from typing import Any
 
 import click
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, select, update
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from models import Role, User, db
+import audit
+import security
+from models import LoginAttempt, Role, User, db
+from security import MAX_ID
 from thai.dates import bangkok_now
 
 hasher = PasswordHasher()
@@ -29,6 +48,10 @@ bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.login", "static", "fonts", "switch_language"}
 # A hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
 DUMMY_HASH = hasher.hash("not-a-real-password")
+# The session key that holds session_fingerprint(user).
+SESSION_KEY = "_auth"
+# Log-in tries are kept this long (throttling looks back LOGIN_THROTTLE_MINUTES).
+ATTEMPTS_KEPT = dt.timedelta(days=1)
 
 
 def hash_password(password: str) -> str:
@@ -44,9 +67,144 @@ def check_password(user: User | None, password: str) -> bool:
         return False
 
 
+# --------------------------------------------------------------------------- sessions
+
+
+def session_fingerprint(user: User) -> str:
+    """What the login session must match: the account's session version, role, password.
+
+    Kept in the (signed) session cookie at login. Logging out raises session_version, and a
+    new password, a new role or a rehash changes the rest: a session saved before any of
+    these, a copied cookie included, then logs nobody in.
+    """
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    state = f"{user.id}:{user.session_version or 0}:{user.role}:{user.password_hash}"
+    return hmac.new(secret, state.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    try:
+        key = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < key <= MAX_ID:
+        return None
+    user = db.session.get(User, key)
+    if user is None or not user.is_active:
+        return None
+    if not hmac.compare_digest(str(session.get(SESSION_KEY, "")), session_fingerprint(user)):
+        return None
+    return user
+
+
+def start_session(user: User) -> None:
+    """Log the user in; a new CSRF token for the new session."""
+    session.pop("csrf_token", None)
+    login_user(user)
+    session[SESSION_KEY] = session_fingerprint(user)
+
+
+def refresh_session(user: User) -> None:
+    """Keep the current user logged in after they changed their own password."""
+    if current_user.is_authenticated and current_user.id == user.id:
+        session[SESSION_KEY] = session_fingerprint(user)
+
+
+def keep_updated_at() -> dict[str, Any]:
+    # Logging in or out is not an edit of the account: updated_at stays as it was.
+    return {"updated_at": User.updated_at}
+
+
+# --------------------------------------------------------------------------- throttling
+
+
+def client_address() -> str:
+    """The visitor's address (the proxy's X-Forwarded-For when PROXY_FIX_X_FOR trusts it)."""
+    return (request.remote_addr or "")[:64]
+
+
+def nth_newest_failure(where: Any, since: dt.datetime, limit: int) -> dt.datetime | None:
+    """The time of the limit-th newest failure since a moment, if there are that many."""
+    if limit <= 0:
+        return None
+    times = db.session.scalars(
+        select(LoginAttempt.at)
+        .where(where, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since)
+        .order_by(LoginAttempt.at.desc())
+        .limit(limit)
+    ).all()
+    return times[limit - 1] if len(times) >= limit else None
+
+
+def throttled_until(email: str, address: str) -> dt.datetime | None:
+    """Until when log-ins for this account or from this address are refused, or None.
+
+    LOGIN_MAX_FAILURES failures for one account since its last success, or
+    LOGIN_MAX_FAILURES_PER_ADDRESS from one address, within LOGIN_THROTTLE_MINUTES: tries
+    are refused until the oldest of those failures is that many minutes old.
+    """
+    config = current_app.config
+    window = dt.timedelta(minutes=int(config.get("LOGIN_THROTTLE_MINUTES", 15)))
+    since = bangkok_now() - window
+    last_success = db.session.scalar(
+        select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.email == email, LoginAttempt.succeeded.is_(True)
+        )
+    )
+    account_since = max(since, last_success) if last_success else since
+    found = [
+        nth_newest_failure(
+            LoginAttempt.email == email,
+            account_since,
+            int(config.get("LOGIN_MAX_FAILURES", 5)),
+        )
+    ]
+    if address:
+        found.append(
+            nth_newest_failure(
+                LoginAttempt.address == address,
+                since,
+                int(config.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)),
+            )
+        )
+    times = [moment + window for moment in found if moment is not None]
+    return max(times) if times else None
+
+
+def record_attempt(email: str, address: str, succeeded: bool) -> None:
+    """Keep one try (around the ORM: not a change to any record), and forget old ones."""
+    now = bangkok_now()
+    db.session.execute(
+        insert(LoginAttempt).values(at=now, email=email, address=address, succeeded=succeeded)
+    )
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at < now - ATTEMPTS_KEPT))
+
+
+def log_event(action: str, user: User | None, email: str, address: str) -> None:
+    """Write a login, logout, login_failed or login_throttled row to the change log."""
+    audit.log_bulk(
+        db.session,
+        User.__tablename__,
+        action,
+        [user.id if user else None],
+        {"email": email, "address": address},
+        actor=user.email if user else email,
+        batch_id=None,
+    )
+
+
+def throttled_message(until: dt.datetime) -> str:
+    minutes = max(1, math.ceil((until - bangkok_now()).total_seconds() / 60))
+    return _(
+        "Too many failed log-ins for this account or from this address. "
+        "Try again at %(time)s (in %(minutes)s min).",
+        time=until.strftime("%H:%M"),
+        minutes=minutes,
+    )
+
+
+# --------------------------------------------------------------------------- pages
 
 
 class LoginForm(FlaskForm):
@@ -56,35 +214,66 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-def safe_next(target: str | None) -> str:
-    """Follow ?next= only to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("admin.index")
+def next_page() -> str:
+    return security.safe_next(request.args.get("next"), url_for("admin.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(next_page())
     form = LoginForm()
-    if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(User.email == email))
-        if check_password(user, form.password.data) and user.is_active:
-            if hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = hash_password(form.password.data)
-            user.last_login_at = bangkok_now()
-            db.session.commit()
-            login_user(user)
-            return redirect(safe_next(request.args.get("next")))
-        flash(_("Wrong e-mail or password."), "error")
+    if not form.validate_on_submit():
+        return render_template("login.html", form=form)
+    email = form.email.data.strip().lower()[:255]
+    address = client_address()
+    until = throttled_until(email, address)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if until is not None:
+        # Refused without looking at the password: guessing on gains nothing.
+        log_event("login_throttled", user, email, address)
+        db.session.commit()
+        flash(throttled_message(until), "error")
+        return render_template("login.html", form=form), 429
+    if check_password(user, form.password.data) and user.is_active:
+        values: dict[str, Any] = {"last_login_at": bangkok_now(), **keep_updated_at()}
+        if hasher.check_needs_rehash(user.password_hash):
+            values["password_hash"] = hash_password(form.password.data)
+        # Around the ORM, so that logging in does not count as an edit of the account (its
+        # version stays, an administrator's open form of it stays fresh); the change log
+        # gets a "login" row instead.
+        db.session.execute(update(User).where(User.id == user.id).values(**values))
+        record_attempt(email, address, succeeded=True)
+        log_event("login", user, email, address)
+        db.session.commit()
+        start_session(user)
+        return redirect(next_page())
+    record_attempt(email, address, succeeded=False)
+    log_event("login_failed", user, email, address)
+    db.session.commit()
+    until = throttled_until(email, address)
+    if until is not None:
+        flash(throttled_message(until), "error")
+        return render_template("login.html", form=form), 429
+    flash(_("Wrong e-mail or password."), "error")
     return render_template("login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        # Every session of this account saved so far (another browser, a copied cookie)
+        # stops working: their session_version is now an old one.
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(session_version=User.session_version + 1, **keep_updated_at())
+        )
+        log_event("logout", user, user.email, client_address())
+        db.session.commit()
     logout_user()
+    session.pop(SESSION_KEY, None)
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -127,8 +316,9 @@ def create_user(email: str, role: str, password: str, name: str | None) -> None:
     email = email.strip().lower()
     if "@" not in email:
         raise click.BadParameter(_("'%(email)s' is not an e-mail address.", email=email))
-    if len(password) < 8:
-        raise click.BadParameter(_("The password must have at least 8 characters."))
+    problem = security.password_problem(password, email)
+    if problem:
+        raise click.BadParameter(problem, param_hint="'--password'")
     user = db.session.scalar(select(User).where(User.email == email))
     created = user is None
     if created:

@@ -31,6 +31,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Imports are the largest uploads: Flask refuses anything bigger (413, in Thai).
         "MAX_CONTENT_LENGTH": import_max_bytes,
         "MOU_DOCUMENT_MAX_BYTES": 10 * 1024 * 1024,
+        "PERSONAL_DATA_ROLES": ["admin", "editor"],  # who sees full IDs (pdpa.py)
+        "UPLOAD_MAX_AGE_DAYS": 90,  # import files older than this: `flask uploads clean`
         "BABEL_DEFAULT_LOCALE": "th",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
         "LANGUAGES": ["th", "en"],
@@ -38,6 +40,24 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY_FILE": os.path.join(instance_path, "secret_key"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # The session cookie is Secure when this is "https", or when a request came over
+        # HTTPS (directly, or through a proxy trusted by PROXY_FIX_X_PROTO): security.py.
+        "PREFERRED_URL_SCHEME": "http",
+        "SESSION_COOKIE_SECURE": False,
+        # How many proxies in front of the app set X-Forwarded-For / -Proto / -Host / -Prefix
+        # (werkzeug's ProxyFix); 0 trusts none of them. Behind one reverse proxy: 1 and 1.
+        "PROXY_FIX_X_FOR": 0,
+        "PROXY_FIX_X_PROTO": 0,
+        "PROXY_FIX_X_HOST": 0,
+        "PROXY_FIX_X_PREFIX": 0,
+        # Login throttling: this many failures in LOGIN_THROTTLE_MINUTES for one account, or
+        # from one address (an office behind one NAT address shares it), refuse more tries.
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_THROTTLE_MINUTES": 15,
+        "PASSWORD_MIN_LENGTH": 10,
+        # Sent as Strict-Transport-Security on HTTPS responses; 0 sends none.
+        "HSTS_MAX_AGE": 365 * 24 * 3600,
         "WTF_CSRF_TIME_LIMIT": None,
         "IMPORT_FOLDER": os.path.join(instance_path, "imports"),
         "IMPORT_MAX_BYTES": import_max_bytes,

@@ -29,8 +29,9 @@ from sqlalchemy import (
     case,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
+import search_index
 from thai.dates import after_day, bangkok_now, format_be, format_be_datetime
 from thai.digits import to_thai_digits
 
@@ -98,6 +99,20 @@ class TimestampMixin:
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, onupdate=now)
 
 
+class VersionMixin:
+    """A record's version, raised by every write (SQLAlchemy's version counter).
+
+    A form carries the version it was rendered with, so a save from a stale form is told
+    from a fresh one (admin/versioning.py); writes around the ORM set version = version + 1.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
 # --------------------------------------------------------------------------- reference data
 
 
@@ -162,7 +177,7 @@ AgencyKind.LABELS = {
 }
 
 
-class Agency(TimestampMixin, db.Model):
+class Agency(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (choice_check("kind", AgencyKind),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -191,7 +206,7 @@ class Agency(TimestampMixin, db.Model):
         return self.name_th
 
 
-class AgencyContact(TimestampMixin, db.Model):
+class AgencyContact(TimestampMixin, VersionMixin, db.Model):
     """A contact person of an agency; a coordinator names the programme they coordinate."""
 
     # NULLs are distinct, so only named coordinator roles must be unique per agency.
@@ -229,7 +244,7 @@ MouStatus.LABELS = {
 }
 
 
-class Mou(TimestampMixin, db.Model):
+class Mou(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (
         CheckConstraint("expires_on IS NULL OR expires_on >= signed_on", name="end_after_start"),
     )
@@ -285,7 +300,7 @@ def mou_status(expires_on: dt.date | None, on: dt.date | None = None) -> str:
     return MouStatus.ACTIVE.value
 
 
-class MouParty(db.Model):
+class MouParty(VersionMixin, db.Model):
     __table_args__ = (UniqueConstraint("mou_id", "agency_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -303,7 +318,7 @@ class MouParty(db.Model):
 # --------------------------------------------------------------------------- standards
 
 
-class Sector(db.Model):
+class Sector(VersionMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name_th: Mapped[str] = mapped_column(String(255), unique=True)
     name_en: Mapped[str | None] = mapped_column(String(255))
@@ -314,7 +329,7 @@ class Sector(db.Model):
         return self.name_th
 
 
-class Occupation(db.Model):
+class Occupation(VersionMixin, db.Model):
     __table_args__ = (UniqueConstraint("sector_id", "name_th"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -341,7 +356,7 @@ qualification_unit = Table(
 )
 
 
-class Qualification(TimestampMixin, db.Model):
+class Qualification(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (CheckConstraint("level BETWEEN 1 AND 8", name="level_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -361,7 +376,7 @@ class Qualification(TimestampMixin, db.Model):
         return f"{self.code} {self.title} (ระดับ {self.level})"
 
 
-class CompetencyUnit(TimestampMixin, db.Model):
+class CompetencyUnit(TimestampMixin, VersionMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(500), index=True)
@@ -377,7 +392,7 @@ class CompetencyUnit(TimestampMixin, db.Model):
         return f"{self.code} {self.title}"
 
 
-class UnitElement(db.Model):
+class UnitElement(VersionMixin, db.Model):
     __table_args__ = (UniqueConstraint("unit_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -410,7 +425,7 @@ ExcellenceGroup.LABELS = {
 }
 
 
-class ExcellenceField(TimestampMixin, db.Model):
+class ExcellenceField(TimestampMixin, VersionMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_th: Mapped[str] = mapped_column(String(255), unique=True)
@@ -426,7 +441,7 @@ class ExcellenceField(TimestampMixin, db.Model):
         return self.name_th
 
 
-class CollegeFieldGroup(db.Model):
+class CollegeFieldGroup(VersionMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("field_id", "college_id"),
         choice_check("tier", ExcellenceGroup),
@@ -489,7 +504,7 @@ class Coverage(Choice):
 Coverage.LABELS = {"full": _l("Full"), "partial": _l("Partial")}
 
 
-class Curriculum(TimestampMixin, db.Model):
+class Curriculum(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (
         choice_check("kind", CurriculumKind),
         choice_check("level_group", CreditBankLevel, nullable=True),
@@ -521,7 +536,7 @@ class Curriculum(TimestampMixin, db.Model):
         return f"{self.code} {self.title}"
 
 
-class CurriculumUnit(db.Model):
+class CurriculumUnit(VersionMixin, db.Model):
     """An alignment row: a curriculum covers a unit of competence fully or partly."""
 
     __table_args__ = (
@@ -547,7 +562,7 @@ class CurriculumUnit(db.Model):
 # --------------------------------------------------------------------------- teachers
 
 
-class Teacher(TimestampMixin, db.Model):
+class Teacher(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (
         CheckConstraint("length(national_id) = 13", name="national_id_length"),
         Index("ix_teacher_name", "first_name", "last_name"),
@@ -604,7 +619,7 @@ UnitSource.LABELS = {
 }
 
 
-class TeacherUnit(db.Model):
+class TeacherUnit(VersionMixin, db.Model):
     """A unit of competence in a teacher's Digital Competency Bank record."""
 
     __table_args__ = (
@@ -633,7 +648,7 @@ class TeacherUnit(db.Model):
         return f"{self.unit} — {format_be(self.achieved_on)}"
 
 
-class TeacherCertificate(db.Model):
+class TeacherCertificate(VersionMixin, db.Model):
     """A professional-qualification certificate held by a teacher."""
 
     __table_args__ = (
@@ -656,7 +671,7 @@ class TeacherCertificate(db.Model):
         return f"{self.certificate_no} {self.qualification.title if self.qualification else ''}"
 
 
-class Training(TimestampMixin, db.Model):
+class Training(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (
         CheckConstraint("end_on IS NULL OR end_on >= start_on", name="end_after_start"),
         CheckConstraint("hours IS NULL OR hours >= 0", name="hours_positive"),
@@ -684,7 +699,7 @@ class Training(TimestampMixin, db.Model):
         return f"{self.title} ({format_be(self.start_on)})"
 
 
-class TrainingAttendance(db.Model):
+class TrainingAttendance(VersionMixin, db.Model):
     __table_args__ = (UniqueConstraint("training_id", "teacher_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -761,7 +776,7 @@ class ExamResult(Choice):
 ExamResult.LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
 
 
-class PlacementRound(TimestampMixin, db.Model):
+class PlacementRound(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (CheckConstraint("fiscal_year BETWEEN 2500 AND 2700", name="fy_be"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -781,7 +796,7 @@ class PlacementRound(TimestampMixin, db.Model):
         return f"ปีงบประมาณ {self.fiscal_year}"
 
 
-class RoundStep(db.Model):
+class RoundStep(VersionMixin, db.Model):
     """One step of a round's calendar, kept as data so each year can differ."""
 
     __table_args__ = (
@@ -813,7 +828,7 @@ placement_unit = Table(
 )
 
 
-class Placement(TimestampMixin, db.Model):
+class Placement(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("round_id", "teacher_id"),
         CheckConstraint(
@@ -885,7 +900,7 @@ class Placement(TimestampMixin, db.Model):
         return f"{self.teacher} — {self.round}" if self.teacher and self.round else ""
 
 
-class SupervisionVisit(db.Model):
+class SupervisionVisit(VersionMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     placement_id: Mapped[int] = mapped_column(
         ForeignKey("placement.id", ondelete="CASCADE"), index=True
@@ -961,7 +976,7 @@ AwardStatus.LABELS = {
 }
 
 
-class ScholarshipProgramme(TimestampMixin, db.Model):
+class ScholarshipProgramme(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (
         CheckConstraint("duration_years IS NULL OR duration_years > 0", name="duration_positive"),
     )
@@ -984,7 +999,7 @@ class ScholarshipProgramme(TimestampMixin, db.Model):
         return self.name_th
 
 
-class ScholarshipAllocation(db.Model):
+class ScholarshipAllocation(VersionMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("programme_id", "academic_year", "college_id"),
         CheckConstraint("quota >= 0", name="quota_positive"),
@@ -1007,7 +1022,7 @@ class ScholarshipAllocation(db.Model):
         return f"{self.programme} ปีการศึกษา {self.academic_year}{where}: {self.quota}"
 
 
-class Student(TimestampMixin, db.Model):
+class Student(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("id_type", "id_value"),
         choice_check("id_type", IdentifierType),
@@ -1039,7 +1054,12 @@ class Student(TimestampMixin, db.Model):
         return self.full_name
 
 
-class ScholarshipAward(TimestampMixin, db.Model):
+# Name search at a million rows: FTS5 (SQLite) or trigram (PostgreSQL) indexes outside this
+# metadata, created with the person tables (search_index.py; the migration calls it too).
+search_index.listen(Teacher.__table__, Student.__table__)
+
+
+class ScholarshipAward(TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("programme_id", "student_id", "start_year"),
         choice_check("status", AwardStatus),
@@ -1098,7 +1118,7 @@ class AwardEvent(db.Model):
 # --------------------------------------------------------------------------- letters
 
 
-class OfficeSettings(TimestampMixin, db.Model):
+class OfficeSettings(TimestampMixin, VersionMixin, db.Model):
     """The office's own particulars for its letters (one row)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -1119,7 +1139,7 @@ class OfficeSettings(TimestampMixin, db.Model):
         return self.name
 
 
-class LetterTemplate(TimestampMixin, db.Model):
+class LetterTemplate(TimestampMixin, VersionMixin, db.Model):
     """The wording of a letter the office sends, editable by staff.
 
     subject, addressee and body may hold placeholders such as {college} and {fiscal_year}
@@ -1196,7 +1216,7 @@ class Role(Choice):
 Role.LABELS = {"admin": _l("Administrator"), "editor": _l("Editor"), "viewer": _l("Viewer")}
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, VersionMixin, db.Model):
     __table_args__ = (choice_check("role", Role),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -1206,6 +1226,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default=Role.VIEWER.value)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Part of the login session (auth.py): raised at logout, so a session saved before
+    # it (a copied cookie) no longer logs anyone in.
+    session_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login
@@ -1221,7 +1246,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def sees_personal_data(self) -> bool:
-        return self.can_edit
+        # The roles that may are configurable (PERSONAL_DATA_ROLES), as pdpa reads them.
+        from pdpa_roles import personal_data_roles
+
+        return self.is_active and self.role in personal_data_roles()
 
     def __str__(self) -> str:
         return self.email
@@ -1309,3 +1337,21 @@ class ImportBatch(db.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.kind}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+# --------------------------------------------------------------------------- sign-in security
+
+
+class LoginAttempt(db.Model):
+    """One try to log in, kept a day to throttle guessing per account and per address."""
+
+    __table_args__ = (
+        Index("ix_login_attempt_email_at", "email", "at"),
+        Index("ix_login_attempt_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=now, index=True)
+    email: Mapped[str] = mapped_column(String(255))
+    address: Mapped[str | None] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

@@ -7,8 +7,10 @@ from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+import security
 from admin import (
     agencies,
+    changelog,
     curricula,
     imports,
     letters,
@@ -42,6 +44,7 @@ def init_admin(app: Flask) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/samatta_base.html", fluid=True),
         index_view=HomeView(name=_l("Home"), url="/admin"),
         translations_path=str(TRANSLATIONS),
+        csp_nonce_generator=security.csp_nonce,
     )
     areas = (
         agencies,
@@ -56,6 +59,7 @@ def init_admin(app: Flask) -> Admin:
         targets,
         imports,
         users,
+        changelog,
     )
     for area in areas:
         area.add_views(admin)

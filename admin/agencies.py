@@ -52,6 +52,7 @@ from models import (
     Teacher,
     db,
 )
+from pdpa import log_reveals, sees_personal_data
 
 CATEGORY = _l("Agencies")
 
@@ -291,6 +292,10 @@ class AgencyView(SecureModelView):
     def render(self, template: str, **kwargs: Any) -> Any:
         if template == self.details_template and kwargs.get("model") is not None:
             kwargs.update(HUB_HELPERS, hub=agency_hub(kwargs["model"]))
+            teachers = getattr(kwargs["hub"], "teachers", None)
+            if teachers is not None and teachers.rows and sees_personal_data():
+                # A college's page lists its teachers' full IDs: each view logged (PDPA).
+                log_reveals(teachers.rows, "details", ["national_id"])
         return super().render(template, **kwargs)
 
     def shown_national_id(self, teacher: Teacher) -> str:

@@ -11,7 +11,6 @@ from typing import Any
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     has_request_context,
     redirect,
@@ -22,6 +21,7 @@ from flask_admin import BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.model import typefmt
+from flask_admin.model.filters import BaseIntFilter, BaseIntListFilter
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -32,11 +32,14 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import secure_filename
 
 from admin.fields import ThaiModelConverter
+from admin.history import record_entries
+from admin.listing import ListingMixin
+from admin.versioning import StaleGuard, VersionedViewMixin
 from exports import be_text, safe_text, write_xlsx
 from i18n import form_translations
-from models import AuditLog, Choice, db
+from models import Choice, db
+from pdpa import sees_personal_data, show_national_id
 from thai.dates import bangkok_now, format_be, format_be_datetime
-from thai.nid import format_national_id, mask_national_id
 
 # The largest value of an INTEGER column on PostgreSQL (SQLite's are larger).
 MAX_INT = 2**31 - 1
@@ -84,17 +87,12 @@ EXPORT_FORMATTERS = {
 
 def national_id_formatter(view: Any, context: Any, model: Any, name: str) -> str:
     """Show a national ID in full to staff who need it, masked to everyone else."""
-    value = getattr(model, name, None)
-    if not value:
-        return ""
-    if current_user.is_authenticated and current_user.sees_personal_data:
-        return format_national_id(value)
-    return mask_national_id(value)
+    return show_national_id(getattr(model, name, None))
 
 
 def sensitive_flag_formatter(view: Any, context: Any, model: Any, name: str) -> str:
-    """Hide special-needs status (sensitive under the PDPA) from read-only users."""
-    if current_user.is_authenticated and current_user.sees_personal_data:
+    """Hide special-needs status (sensitive under the PDPA) from those who may not see it."""
+    if sees_personal_data():
         return bool_text_formatter(view, getattr(model, name), name)
     return "—"
 
@@ -171,20 +169,11 @@ class SecureMixin:
         return current_user.is_authenticated and current_user.can_edit
 
 
-def model_view(endpoint: str) -> Any:
-    """Return the app's admin view registered under an endpoint, or None."""
-    for admin in current_app.extensions.get("admin", []):
-        for view in admin._views:
-            if getattr(view, "endpoint", None) == endpoint:
-                return view
-    return None
-
-
-class SecureBaseView(SecureMixin, BaseView):
+class SecureBaseView(SecureMixin, StaleGuard, BaseView):
     """A custom page (imports, reports) behind the same login and role rules."""
 
 
-class SecureModelView(SecureMixin, ModelView):
+class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin, ModelView):
     """A model screen: Thai labels, BE dates, masked IDs, safe exports, Thai form errors."""
 
     # Per-view switches; the user's role decides the rest (see the properties below).
@@ -235,22 +224,12 @@ class SecureModelView(SecureMixin, ModelView):
             kwargs["history"] = self.record_history(kwargs["model"])
         return super().render(template, **kwargs)
 
-    def record_history(self, model: Any) -> list[AuditLog]:
-        """The record's change-log rows, newest first: when, who, what, and by which import."""
+    def record_history(self, model: Any) -> list[Any]:
+        """The record's changes in words (admin/history.py), newest first: when, who, what."""
         identity = sa_inspect(model).identity
         if not identity:
             return []
-        return list(
-            db.session.scalars(
-                select(AuditLog)
-                .where(
-                    AuditLog.table_name == model.__tablename__,
-                    AuditLog.record_id == str(identity[0]),
-                )
-                .order_by(AuditLog.id.desc())
-                .limit(self.history_limit)
-            )
-        )
+        return record_entries(model.__tablename__, identity[0], self.history_limit)
 
     def history_label(self, name: str) -> str:
         """A changed field as the record's screens label it."""
@@ -278,6 +257,28 @@ class SecureModelView(SecureMixin, ModelView):
             if not -MAX_INT <= key <= MAX_INT:
                 return None
         return super().get_one(id)
+
+    def _get_list_filter_args(self) -> Any:
+        """The list's filters from the URL, less integer ones no column can hold.
+
+        Flask-Admin checks that an integer filter's value is an integer, not that it fits:
+        SQLite cannot bind 2**63 at all. Such a filter is left out with Flask-Admin's own
+        "invalid filter value" message, as for a value that is not a number.
+        """
+        filters = super()._get_list_filter_args()
+        if not filters:
+            return filters
+        kept = []
+        for idx, name, value in filters:
+            flt = self._filters[idx]
+            if isinstance(flt, BaseIntFilter | BaseIntListFilter):
+                numbers = flt.clean(value)
+                numbers = numbers if isinstance(numbers, list) else [numbers]
+                if any(abs(n) > MAX_INT for n in numbers):
+                    flash(self.get_invalid_value_msg(value, flt), "error")
+                    continue
+            kept.append((idx, name, value))
+        return kept
 
     def get_filter_arg(self, index: int, flt: Any) -> str:
         """Name a filter in list URLs after its untranslated label and operation.

@@ -171,18 +171,22 @@ def placements_where(
     """Count the round's placements that meet a condition; load the first few."""
     if placement_round is None:
         return 0, []
-    query = select(Placement).where(Placement.round_id == placement_round.id, condition)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.scalars(
-        query.options(
+    # One pass over the round: the first rows carry the count of all (a window function),
+    # instead of a count and a read that each test the condition on every placement.
+    query = (
+        select(Placement, func.count().over().label("total"))
+        .where(Placement.round_id == placement_round.id, condition)
+        .options(
             selectinload(Placement.teacher).selectinload(Teacher.college),
             selectinload(Placement.college),
             selectinload(Placement.host),
         )
         .order_by(order, Placement.id)
         .limit(FIRST_ROWS)
-    ).all()
-    return total, list(rows)
+    )
+    found = db.session.execute(query).all()
+    total = found[0].total if found else 0
+    return total, [row[0] for row in found]
 
 
 def step_bars(placement_round: PlacementRound | None, year: int) -> list[Bar]:

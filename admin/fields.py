@@ -1,17 +1,24 @@
-"""Form fields that speak Thai conventions: BE dates, national IDs."""
+"""Form fields that speak Thai conventions (BE dates, national IDs) and checked PDF uploads."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from flask import current_app
 from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.form.upload import FileUploadField
 from flask_admin.model.form import converts
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import StringField
+from wtforms.validators import ValidationError
+from wtforms.widgets import html_params
 
 from thai.dates import format_be, parse_date, parse_datetime
 from thai.nid import clean_national_id, format_national_id
+from uploads import UploadRefused, check_pdf, folder_of, keep, read_upload, shown_name
 
 
 class ThaiDateField(StringField):
@@ -91,3 +98,73 @@ class ThaiModelConverter(AdminModelConverter):
     def convert_thai_datetime(self, field_args: dict[str, Any], **extra: Any) -> ThaiDateField:
         field_args.pop("widget", None)
         return ThaiDateTimeField(**field_args)
+
+
+class DocumentInput:
+    """A file input, with the kept document's name and a box to detach it (the file stays)."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("name", field.name)
+        kwargs.setdefault("accept", "application/pdf,.pdf")
+        # html_params escapes every value it writes.
+        params = Markup(html_params(type="file", **kwargs))  # noqa: S704
+        file_input = Markup("<input {}>").format(params)
+        kept = field.object_data if isinstance(field.object_data, str) else None
+        if not kept:
+            return file_input
+        return Markup(
+            '<div class="kept-document mb-1"><i class="fa fa-file-pdf-o"></i> {name} '
+            '<label class="ml-3 mb-0"><input type="checkbox" name="_{field}-delete"> {remove}'
+            "</label></div>{input}"
+        ).format(
+            name=shown_name(kept),
+            field=field.name,
+            remove=_("Detach this document"),
+            input=file_input,
+        )
+
+
+class PdfUploadField(FileUploadField):
+    """A PDF document of a record, checked by reading it (uploads.check_pdf) before it is kept.
+
+    Nothing is written for a refused file; a file kept for a record that is then not saved is
+    deleted when the request ends (uploads.init_app). A replaced or detached document stays on
+    disk: nothing a user uploads is thrown away.
+    """
+
+    widget = DocumentInput()
+
+    def __init__(self, label: Any = None, subfolder: str = "documents", **kwargs: Any) -> None:
+        self.subfolder = subfolder
+        kwargs.pop("base_path", None)
+        kwargs.pop("allowed_extensions", None)
+        super().__init__(label, base_path=self.folder, allowed_extensions=("pdf",), **kwargs)
+        self._checked: bytes | None = None
+
+    def folder(self) -> str:
+        return str(folder_of(self.subfolder))
+
+    def pre_validate(self, form: Any) -> None:
+        self._checked = None
+        data = self.data
+        if not self._is_uploaded_file(data):
+            return
+        if not self.is_file_allowed(data.filename or ""):
+            raise ValidationError(_("Only PDF files can be attached."))
+        try:
+            content = read_upload(data, int(current_app.config["MOU_DOCUMENT_MAX_BYTES"]))
+            check_pdf(content)
+        except UploadRefused as refused:
+            raise ValidationError(str(refused)) from None
+        self._checked = content
+
+    def populate_obj(self, obj: Any, name: str) -> None:
+        if self._should_delete:
+            setattr(obj, name, None)
+            return
+        if self._is_uploaded_file(self.data) and self._checked is not None:
+            setattr(obj, name, keep(self._checked, self.data.filename, self.subfolder))
+
+    def _delete_file(self, filename: str) -> None:
+        """Keep replaced documents: nothing a user uploads is ever thrown away."""

@@ -19,8 +19,9 @@ from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import Select, func, select
 
-from admin.base import choice_label, model_view
+from admin.base import choice_label
 from admin.mous import status_formatter
+from admin.registry import model_view
 from models import Agency, AgencyKind, ExcellenceGroup, PlacementStep, db
 from thai.dates import fiscal_year_label
 

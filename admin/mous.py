@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from flask import abort, current_app, send_from_directory, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_babel import gettext as _
@@ -14,10 +12,12 @@ from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from admin.base import SecureModelView, choice_formatter, db_options
+from admin.fields import PdfUploadField
 from admin.labels import LABELS
 from admin.refs import agency_ref
-from admin.validators import NotBefore, PdfUploadField, strip_filter
+from admin.validators import NotBefore, strip_filter
 from models import Agency, Mou, MouParty, MouStatus, Province, db
+from uploads import download, file_url
 
 CATEGORY = _l("MOUs")
 
@@ -73,12 +73,13 @@ def status_formatter(view: Any, context: Any, model: Mou, name: str) -> Any:
 
 
 def document_formatter(view: Any, context: Any, model: Mou, name: str) -> Any:
-    if not model.document_path:
+    """A link that downloads the signed document through the checked route (uploads.py)."""
+    url = file_url("mou", model)
+    if url is None:
         return ""
-    url = url_for("mou.document", mou_id=model.id)
-    return Markup('<a href="{}"><i class="fa fa-file-pdf-o"></i> {}</a>').format(
-        url, _("Open signed document")
-    )
+    return Markup(
+        '<a href="{}" class="document-link"><i class="fa fa-file-pdf-o"></i> {}</a>'
+    ).format(url, _("Open signed document"))
 
 
 class MouView(SecureModelView):
@@ -160,11 +161,8 @@ class MouView(SecureModelView):
 
     @expose("/document/<int:mou_id>")
     def document(self, mou_id: int):
-        mou = db.session.get(Mou, mou_id)
-        if mou is None or not mou.document_path:
-            abort(404)
-        folder = os.path.join(current_app.config["UPLOAD_FOLDER"], "mous")
-        return send_from_directory(folder, mou.document_path, mimetype="application/pdf")
+        """The signed document, through the same checks as every upload (uploads.download)."""
+        return download("mou", mou_id)
 
 
 def add_views(admin) -> None:

@@ -88,6 +88,13 @@ def moved_meanwhile_short(placement: Placement) -> str:
     )
 
 
+def changed_meanwhile_short() -> str:
+    return _(
+        "Someone else changed it after the confirmation page was shown: it was not moved. "
+        "Check it and try again."
+    )
+
+
 class PlacementMovesMixin:
     """The placement view's move, visit and bulk endpoints (before SecureModelView)."""
 
@@ -247,8 +254,11 @@ class PlacementMovesMixin:
         current, changed = [], []
         for placement in placements:
             seen = request.form.get(f"seen-{placement.id}")
+            version = request.form.get(f"version-{placement.id}")
             if seen and seen != placement.status:
                 changed.append((placement, moved_meanwhile_short(placement)))
+            elif version and version != str(placement.version):
+                changed.append((placement, changed_meanwhile_short()))
             else:
                 current.append(placement)
         note = (form.note.data or "").strip() or None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from flask import g
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import exists, select
 
 from admin.base import choice_label
@@ -20,6 +21,7 @@ from processes import placement_flow as flow
 from processes import placement_rules as rules
 from processes.calendar import due_on
 from thai.dates import format_be
+from uploads import file_url, shown_name
 
 
 def step_label(code: str | None) -> str:
@@ -162,3 +164,16 @@ def step_buttons(placement: Placement) -> list[StepButton]:
             )
         )
     return buttons
+
+
+def plan_document_formatter(view: object, context: object, model: Placement, name: str) -> Markup:
+    """The development plan's PDF as a download link (the checked route of uploads.py)."""
+    url = file_url("plan", model)
+    if url is None:
+        return Markup("")
+    return Markup(
+        '<a href="{}" class="plan-document" id="plan-document">'
+        '<i class="fa fa-file-pdf-o"></i> {}</a> <span class="text-muted small">{}</span>'
+    ).format(
+        url, _("Download the individual development plan"), shown_name(model.plan_document_path)
+    )

@@ -33,7 +33,7 @@ from admin.placement_filters import (
 )
 from admin.placement_forms import ClipDurationField, check_placement_form, clip_title_help
 from admin.placement_moves import PlacementMovesMixin
-from admin.placement_page import placement_panel, step_label
+from admin.placement_page import placement_panel, plan_document_formatter, step_label
 from admin.refs import COLLEGES, HOSTS, TEACHER_REF, UNIT_REF, agency_ref
 from admin.validators import NotBefore, PdfUploadField
 from models import (
@@ -276,6 +276,7 @@ class PlacementView(PlacementMovesMixin, SecureModelView):
         "is_late": late_formatter,
         "mou": mou_formatter,
         "plan_url": link_formatter,
+        "plan_document_path": plan_document_formatter,
         "clip_url": link_formatter,
         "clip_duration": duration_formatter,
     }

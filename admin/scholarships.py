@@ -28,6 +28,7 @@ from admin.base import (
 from admin.fields import ThaiDateField
 from admin.labels import LABELS
 from admin.refs import COLLEGES, STUDENT_REF, agency_ref
+from admin.search import STUDENT_SEARCH, PersonSearchMixin
 from models import (
     AwardStatus,
     IdentifierType,
@@ -39,6 +40,7 @@ from models import (
     db,
     today,
 )
+from pdpa import PersonalDataMixin
 from processes import awards as award_rules
 from thai.dates import format_be
 from thai.nid import clean_g_code, clean_national_id
@@ -101,7 +103,10 @@ class AllocationView(SecureModelView):
     }
 
 
-class StudentView(SecureModelView):
+class StudentView(PersonSearchMixin, PersonalDataMixin, SecureModelView):
+    # The identifier and the special-needs flag: masked or hidden for those who may not see
+    # them, never sorted on by them, each full view logged.
+    personal_columns = ("id_value", "special_needs")
     column_labels = LABELS
     column_list = (
         "id_type",
@@ -126,7 +131,9 @@ class StudentView(SecureModelView):
         "awards",
     )
     column_export_list = (*column_list, "special_needs")
-    column_searchable_list = ("id_value", "first_name", "last_name")
+    # The person search (admin/search.py): names by index, IDs only when complete.
+    column_searchable_list = ("first_name", "last_name", "id_value")
+    person_search = STUDENT_SEARCH
     column_filters = (
         choice_filter(Student.level, _l("Level"), StudentLevel),
         "college.name_th",
@@ -187,7 +194,9 @@ def status_label(status: str | None) -> str:
     return award_rules.label(status) if status else "—"
 
 
-class AwardView(SecureModelView):
+class AwardView(PersonSearchMixin, PersonalDataMixin, SecureModelView):
+    # The export's student identifier is the student's personal data.
+    personal_columns = ("id_value",)
     column_labels = LABELS
     column_list = ("student", "student.college.name_th", "programme", "start_year", "status")
     column_details_list = (
@@ -209,6 +218,8 @@ class AwardView(SecureModelView):
         "status",
     )
     column_searchable_list = ("student.first_name", "student.last_name", "student.id_value")
+    person_search = STUDENT_SEARCH
+    person_key = "student_id"
     column_filters = (
         "programme.name_th",
         "start_year",
@@ -238,6 +249,10 @@ class AwardView(SecureModelView):
         },
     }
     details_template = "admin/targets/award_details.html"
+
+    @staticmethod
+    def reveal_owner(model: ScholarshipAward) -> Student:
+        return model.student
 
     def on_model_change(self, form: Any, model: ScholarshipAward, is_created: bool) -> None:
         if is_created:

@@ -19,7 +19,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, scoped_session
 
-from admin.base import SecureBaseView, model_view
+from admin.base import SecureBaseView
+from admin.registry import model_view
 from models import (
     Agency,
     AwardStatus,

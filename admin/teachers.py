@@ -31,6 +31,7 @@ from admin.hubs import HUB_HELPERS, Section, agency_link_formatter
 from admin.labels import LABELS
 from admin.refs import COLLEGES, QUALIFICATION_REF, TEACHER_REF, UNIT_REF, agency_ref
 from admin.reports import download_name
+from admin.search import TEACHER_SEARCH, PersonSearchMixin
 from admin.validators import NotBefore, email_validator, phone_validator, strip_filter
 from models import (
     Placement,
@@ -42,6 +43,7 @@ from models import (
     UnitSource,
     db,
 )
+from pdpa import PersonalDataMixin
 from reports import MEDIA_TYPES, FilterError, Viewer, build_report, render
 
 CATEGORY = _l("Teachers")
@@ -113,7 +115,9 @@ def teacher_hub(teacher: Teacher) -> TeacherHub:
     return TeacherHub(*(Section.of(rows) for rows in tables))
 
 
-class TeacherView(SecureModelView):
+class TeacherView(PersonSearchMixin, PersonalDataMixin, SecureModelView):
+    # Masked for those who may not see it, never sorted on by them, each full view logged.
+    personal_columns = ("national_id",)
     column_list = (
         "national_id",
         "prefix",
@@ -154,7 +158,9 @@ class TeacherView(SecureModelView):
         "phone",
         "is_active",
     )
-    column_searchable_list = ("national_id", "first_name", "last_name", "email")
+    # The person search (admin/search.py): names by index, IDs only when complete.
+    column_searchable_list = ("first_name", "last_name", "email", "national_id")
+    person_search = TEACHER_SEARCH
     column_filters = (
         "college.name_th",
         "college.province.name_th",

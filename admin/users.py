@@ -1,24 +1,37 @@
-"""ผู้ใช้งาน: accounts and roles (administrators only), and the change log."""
+"""ผู้ใช้งาน: accounts and roles (administrators only); the change log is admin/changelog.py."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
 from wtforms import PasswordField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from admin.base import SecureModelView, choice_filter, choice_formatter
 from admin.labels import LABELS
 from admin.validators import email_validator
-from auth import hash_password
-from models import AuditLog, Role, User
+from auth import hash_password, refresh_session
+from models import Role, User
+from security import password_problem
 
 CATEGORY = _l("Users")
+
+
+def password_rules(form: Any, field: Any) -> None:
+    """The password policy (security.password_problem), against the e-mail in the form."""
+    if field.data:
+        email = form.email.data if "email" in form else None
+        problem = password_problem(field.data, email)
+        if problem:
+            raise ValidationError(problem)
+
+
+def is_self(model: User | None) -> bool:
+    return model is not None and current_user.is_authenticated and model.id == current_user.id
 
 
 class UserView(SecureModelView):
@@ -35,53 +48,47 @@ class UserView(SecureModelView):
     form_extra_fields = {
         "new_password": PasswordField(
             _l("Password"),
-            validators=[Optional(), Length(min=8)],
-            description=_l("At least 8 characters. Leave empty to keep the current password."),
+            validators=[Optional(), password_rules],
+            description=_l(
+                "At least 10 characters, not the e-mail address and not a common password. "
+                "Leave empty to keep the current password."
+            ),
         )
     }
     form_args = {"email": {"validators": [email_validator]}}
 
+    def edit_form(self, obj: Any = None) -> Any:
+        form = super().edit_form(obj)
+        if is_self(obj):
+            # Administrators cannot lower their own role or lock themselves out: another
+            # administrator does that. (on_model_change refuses it too.)
+            for name in ("role", "active"):
+                if name in form:
+                    delattr(form, name)
+        return form
+
     def on_model_change(self, form: Any, model: User, is_created: bool) -> None:
+        if not is_created and is_self(model):
+            role = sa_inspect(model).attrs.role.history
+            if role.deleted and role.added and role.deleted[0] != role.added[0]:
+                raise ValidationError(_("You cannot change your own role."))
+            if not model.active:
+                raise ValidationError(_("You cannot deactivate your own account."))
         if form.new_password.data:
+            # A new password (or role) ends the account's other sessions (auth.py).
             model.password_hash = hash_password(form.new_password.data)
         elif is_created:
             raise ValidationError(_("A new user needs a password."))
 
+    def after_model_change(self, form: Any, model: User, is_created: bool) -> None:
+        # An administrator who set their own password stays logged in here.
+        if is_self(model):
+            refresh_session(model)
 
-def changes_formatter(view: Any, context: Any, model: AuditLog, name: str) -> str:
-    return json.dumps(model.changes, ensure_ascii=False, default=str) if model.changes else ""
-
-
-def batch_formatter(view: Any, context: Any, model: AuditLog, name: str) -> str:
-    """The import batch that made the change, linked to its page."""
-    if model.batch_id is None:
-        return ""
-    url = url_for("imports.batch", batch_id=model.batch_id)
-    return Markup('<a href="{0}">{1}</a>').format(
-        url, _("Import %(number)s", number=model.batch_id)
-    )
-
-
-def batch_export_formatter(view: Any, context: Any, model: AuditLog, name: str) -> str:
-    return str(model.batch_id) if model.batch_id is not None else ""
-
-
-class AuditLogView(SecureModelView):
-    """Who changed what and when, and by which import: read-only."""
-
-    admin_only = True
-    allow_create = allow_edit = allow_delete = False
-    column_labels = {**LABELS, "batch_id": _l("Import batch")}
-    column_list = ("at", "user_email", "action", "table_name", "record_id", "batch_id", "changes")
-    column_searchable_list = ("user_email", "table_name", "record_id")
-    column_filters = ("at", "user_email", "action", "table_name", "batch_id")
-    column_default_sort = ("at", True)
-    column_formatters = {"changes": changes_formatter, "batch_id": batch_formatter}
-    column_formatters_export = {"changes": changes_formatter, "batch_id": batch_export_formatter}
+    def on_model_delete(self, model: User) -> None:
+        if is_self(model):
+            raise ValidationError(_("You cannot delete your own account."))
 
 
 def add_views(admin) -> None:
     admin.add_view(UserView(User, name=_l("User accounts"), category=CATEGORY, endpoint="user"))
-    admin.add_view(
-        AuditLogView(AuditLog, name=_l("Change log"), category=CATEGORY, endpoint="audit")
-    )

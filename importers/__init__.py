@@ -59,6 +59,7 @@ def import_file(
     skip_invalid: bool = False,
     limits: Limits | None = None,
     progress: Progress | None = None,
+    previewed: dict[str, Any] | None = None,
     **options: Any,
 ) -> ImportResult:
     """Read a file and import it as the given kind; ReadError if it cannot be read at all."""
@@ -68,7 +69,9 @@ def import_file(
     importer.progress("read", 1, 1)
     table = find_table(sheets, importer.columns)
     del sheets  # the whole workbook: only the table's rows go on
-    return importer.run(table, filename, dry_run=dry_run, skip_invalid=skip_invalid)
+    return importer.run(
+        table, filename, dry_run=dry_run, skip_invalid=skip_invalid, previewed=previewed
+    )
 
 
 __all__ = ["KINDS", "ImportResult", "Limits", "ReadError", "import_file"]

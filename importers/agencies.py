@@ -69,6 +69,7 @@ FIELDS = (
 
 class AgencyImporter(Importer):
     kind = "agencies"
+    record_model = Agency
     label = "หน่วยงาน"
     key_column = "code"
     columns = (

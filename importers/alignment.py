@@ -44,6 +44,7 @@ class CodeIndex:
 
 class AlignmentImporter(Importer):
     kind = "alignment"
+    record_model = CurriculumUnit
     label = "การเทียบเคียงหลักสูตรกับหน่วยสมรรถนะ"
     key_column = "unit_code"
     columns = (

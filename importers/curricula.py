@@ -112,6 +112,7 @@ def curriculum_kind(value: Any) -> tuple[str, int | None] | None:
 
 class CurriculumImporter(Importer):
     kind = "curricula"
+    record_model = Curriculum
     label = "หลักสูตร"
     key_column = "code"
     columns = (

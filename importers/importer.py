@@ -38,6 +38,7 @@ from importers.results import (
     nones,
     objects,
 )
+from importers.versions import record_versions, refuse_if_changed
 from thai.dates import bangkok_now
 
 COLLEGE_MISSING = 'ไม่พบสถานศึกษา "{name}" ในระบบ'
@@ -77,6 +78,8 @@ class Importer:
     key_column: ClassVar[str]
     # A file refers to things that must exist first: shown with the template.
     instructions: ClassVar[str] = ""
+    # The model whose records rows.record_id names: the preview keeps their versions.
+    record_model: ClassVar[Any] = None
 
     def __init__(self, session: Session, progress: Progress | None = None, **options: Any):
         self.session = session
@@ -89,9 +92,19 @@ class Importer:
     # ------------------------------------------------------------------ the run
 
     def run(
-        self, table: Table, filename: str, *, dry_run: bool = False, skip_invalid: bool = False
+        self,
+        table: Table,
+        filename: str,
+        *,
+        dry_run: bool = False,
+        skip_invalid: bool = False,
+        previewed: Mapping[str, Any] | None = None,
     ) -> ImportResult:
-        """Import a table; commit only if something valid may be written and it is no dry run."""
+        """Import a table; commit only if something valid may be written and it is no dry run.
+
+        previewed: the record versions the confirmed preview compared with; if any row's
+        record changed since, nothing is written (importers.versions.ChangedSincePreview).
+        """
         self.table = table
         self.check_columns(table)
         try:
@@ -102,6 +115,8 @@ class Importer:
             self.mark_duplicates(rows)
             self.compare(rows, np.flatnonzero(rows.ok))
             rows.outcome[rows.rejected] = REJECTED
+            versions = record_versions(self.session, self.record_model, rows)
+            refuse_if_changed(previewed, versions, rows)
             valid = int(np.count_nonzero(rows.ok))
             may_write = valid > 0 and (skip_invalid or valid == len(rows))
             if may_write:
@@ -125,6 +140,7 @@ class Importer:
             unknown_columns=table.unknown,
             headers=headers,
             extra=self.extra,
+            versions=versions,
         )
 
     def check_columns(self, table: Table) -> None:

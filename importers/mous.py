@@ -42,6 +42,7 @@ class Parties:
 
 class MouImporter(Importer):
     kind = "mous"
+    record_model = Mou
     label = "บันทึกข้อตกลงความร่วมมือ (MOU)"
     key_column = "ref_no"
     columns = (

@@ -140,6 +140,7 @@ plan_link = cells.link("ลิงก์")
 
 class PlacementImporter(ResultMovesMixin, Importer):
     kind = "placements"
+    record_model = Placement
     label = "ใบสมัครฝึกประสบการณ์ในสถานประกอบการ"
     key_column = "national_id"
     columns = (

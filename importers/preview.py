@@ -251,6 +251,8 @@ def result_document(
         "unknown_columns": list(result.unknown_columns),
         "rows": items,
         "rows_kept": "problems" if problems_only else "all",
+        # The record versions compared with: confirming refuses if any changed since.
+        "versions": dict(result.versions),
     }
 
 

@@ -224,6 +224,8 @@ class ImportResult:
     unknown_columns: list[str] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     extra: dict[str, int] = field(default_factory=dict)
+    # {row number: [record id, version]} of the rows matched to stored records.
+    versions: dict[str, list[Any]] = field(default_factory=dict)
 
     def count(self, outcome: str) -> int:
         return self.rows.count(outcome)

@@ -105,6 +105,7 @@ def start_year(value: Any) -> int | None:
 
 class ScholarshipImporter(Importer):
     kind = "scholarships"
+    record_model = ScholarshipAward
     label = "ผู้รับทุนการศึกษา"
     key_column = "person_id"
     columns = (

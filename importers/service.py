@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -292,6 +293,8 @@ def run(
     try:
         report.set("read", 0, force=True)
         content = read_stored(settings, batch)
+        # A write does what its preview showed or nothing: the versions the check compared.
+        previewed = None if dry_run else previewed_versions(settings, batch_id)
         # Start the import on a clean session: the importer commits or rolls back all of it.
         session.commit()
         # Every change is logged as the uploader's, as part of this batch (not as "cli").
@@ -305,6 +308,7 @@ def run(
                 skip_invalid=skip_invalid,
                 limits=settings.limits,
                 progress=report,
+                previewed=previewed,
                 **options,
             )
         report.set("save", BANDS["save"][0], force=True)
@@ -316,7 +320,12 @@ def run(
         # A file that could not be read when checked is unreadable; when writing, it has
         # been read before, so what went wrong (e.g. the round is gone) is a failure.
         status = ImportStatus.UNREADABLE if dry_run else ImportStatus.FAILED
-        finish(engine, batch_id, status, message=str(error))
+        gone = {}
+        if dry_run:
+            # A file that cannot be read is of no use to anyone: it goes at once (PDPA, disk).
+            shutil.rmtree(settings.folder / str(batch_id), ignore_errors=True)
+            gone = {"stored_path": ""}
+        finish(engine, batch_id, status, message=str(error), **gone)
         return
     except Exception:
         session.rollback()
@@ -344,6 +353,16 @@ def run(
         # The page already shows the result; have the error copy ready before it is asked for
         # (a 100,000-row copy takes a while to write).
         prepare_error_copy(settings, batch_id, kind, filename, content, document)
+
+
+def previewed_versions(settings: Settings, batch_id: int) -> dict[str, Any] | None:
+    """The record versions the batch's check compared with (None: a check that kept none)."""
+    try:
+        document = load_result(settings, batch_id)
+    except (OSError, ValueError):
+        return None
+    versions = document.get("versions") if document else None
+    return versions if isinstance(versions, dict) else None
 
 
 def load_result(settings: Settings, batch_id: int) -> dict[str, Any] | None:

@@ -44,6 +44,7 @@ class Said:
 
 class StandardImporter(Importer):
     kind = "standards"
+    record_model = Qualification
     label = "มาตรฐานอาชีพ (คุณวุฒิวิชาชีพและหน่วยสมรรถนะ)"
     key_column = "unit_code"
     columns = (

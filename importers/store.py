@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, insert, literal_column, update
 from sqlalchemy.orm import Session
 
 import audit
@@ -89,12 +89,14 @@ class BulkTable:
         for row in rows:
             shapes.setdefault(tuple(sorted(row)), []).append(row)
         for shape, group in shapes.items():
-            names = [name for name in shape if name != key]
+            names = [name for name in shape if name != key and name != "version"]
             marker = f"_{key}"
+            values: dict[str, Any] = {name: bindparam(name) for name in names}
+            if "version" in self.table.c:
+                # Every write raises the record's version (a form opened before is stale).
+                values["version"] = self.table.c.version + literal_column("1")
             statement = (
-                update(self.table)
-                .where(self.table.c[key] == bindparam(marker))
-                .values({name: bindparam(name) for name in names})
+                update(self.table).where(self.table.c[key] == bindparam(marker)).values(values)
             )
             columns = {name: [row[name] for row in group] for name in names}
             columns[marker] = [row[key] for row in group]

@@ -31,6 +31,7 @@ FIELDS = (
 
 class TeacherImporter(Importer):
     kind = "teachers"
+    record_model = Teacher
     label = "ครู"
     key_column = "national_id"
     columns = (

@@ -464,6 +464,9 @@ def recreate(session: Session, table: Table, items: list[tuple[str, Record]]) ->
     if not items:
         return []
     values = [record.values | record.old for _key, record in items]
+    if "version" in table.c:
+        # A record put back is newer than any form opened before it was deleted.
+        values = [row | {"version": int(row.get("version") or 0) + 1} for row in values]
     # The log leaves out empty fields: every row names every column logged for any of them.
     names = dict.fromkeys(name for row in values for name in row)
     rows = [stored(table, {name: row.get(name) for name in names}) for row in values]
@@ -477,15 +480,15 @@ def restore(session: Session, table: Table, items: list[tuple[str, Record]]) -> 
     key = primary_key(table)
     shapes: dict[tuple[str, ...], list[tuple[str, Record]]] = defaultdict(list)
     for record_id, record in items:
-        names = tuple(sorted(name for name in record.old if name in table.c))
+        names = tuple(sorted(name for name in record.old if name in table.c and name != "version"))
         if names:
             shapes[names].append((record_id, record))
     for names, group in shapes.items():
-        statement = (
-            update(table)
-            .where(key == bindparam("_key"))
-            .values({name: bindparam(name) for name in names})
-        )
+        values: dict[str, Any] = {name: bindparam(name) for name in names}
+        if "version" in table.c:
+            # Putting values back is a write like any other: a form opened before is stale.
+            values["version"] = table.c.version + 1
+        statement = update(table).where(key == bindparam("_key")).values(values)
         params = [
             {"_key": typed(table, record_id), **stored(table, {n: record.old[n] for n in names})}
             for record_id, record in group
@@ -493,7 +496,7 @@ def restore(session: Session, table: Table, items: list[tuple[str, Record]]) -> 
         session.execute(statement, params)
     ids = [record_id for record_id, _record in items]
     changes = [
-        {name: [record.new.get(name), old] for name, old in record.old.items()}
+        {name: [record.new.get(name), old] for name, old in record.old.items() if name != "version"}
         for _record_id, record in items
     ]
     return [(table.name, "update", ids, changes)]

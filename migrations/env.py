@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from search_index import include_name, include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -61,7 +63,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_object=include_object, include_name=include_name,
     )
 
     with context.begin_transaction():
@@ -87,6 +90,9 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    # The name-search indexes (FTS5 tables, trigram indexes) live outside the metadata.
+    conf_args.setdefault("include_object", include_object)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

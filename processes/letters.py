@@ -15,9 +15,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import TextClause, select, text, update
 from sqlalchemy.orm import Session
 
 import models
@@ -103,15 +101,22 @@ def next_number(session: Session, year: int) -> int:
     return int(number)
 
 
-def insert_missing_counter(session: Session, year: int):
-    """INSERT the year's counter at 0 unless it exists (SQLite and PostgreSQL)."""
+def insert_missing_counter(session: Session, year: int) -> TextClause:
+    """INSERT the year's counter at 0 unless it exists.
+
+    One statement for every database: INSERT ... ON CONFLICT DO NOTHING is the same SQL on
+    SQLite (3.24 and later) and PostgreSQL. Columns with a default of their own (a version,
+    say) get it here too.
+    """
+    table = LetterCounter.__table__
     values = {"year": year, "last_number": 0}
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return pg_insert(LetterCounter).values(values).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite_insert(LetterCounter).values(values).on_conflict_do_nothing()
-    return insert(LetterCounter).values(values)
+    for column in table.columns:
+        if column.name not in values and column.default is not None and column.default.is_scalar:
+            values[column.name] = column.default.arg
+    names = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    statement = f"INSERT INTO {table.name} ({names}) VALUES ({marks})"  # noqa: S608
+    return text(f"{statement} ON CONFLICT (year) DO NOTHING").bindparams(**values)
 
 
 def register_year(day: dt.date) -> int:

@@ -1,4 +1,9 @@
-"""Fixtures: a fresh app and database per test, and logged-in clients per role."""
+"""Fixtures: a fresh app and database per test, and logged-in clients per role.
+
+The tests run on SQLite (a file per test) unless SAMATTA_TEST_DATABASE names a PostgreSQL
+server, e.g. `postgresql+psycopg://postgres@127.0.0.1:5433/postgres`: each test then gets
+a database of its own, cloned from a template built once per session (see databases.py).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from argon2 import PasswordHasher
+from databases import TestDatabases, run_id
 from helpers import STUDENT_NID, TEACHER_NID, role_client
 from sqlalchemy import func, select
 
@@ -41,9 +47,19 @@ WTFORMS_TUPLE_DEPRECATIONS = (
 
 
 def pytest_configure(config):
+    if not hasattr(config, "workerinput"):
+        run_id()  # name this run's template databases, for the xdist workers too
     config.addinivalue_line("markers", "csrf: build the app with CSRF protection enabled")
     for line in WTFORMS_TUPLE_DEPRECATIONS:
         config.addinivalue_line("filterwarnings", line)
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        backend = TestDatabases.from_environment()
+        if backend.postgresql:
+            backend.drop_templates()
+        backend.close()
 
 
 @pytest.fixture(autouse=True)
@@ -52,12 +68,12 @@ def cheap_password_hashing(monkeypatch):
     monkeypatch.setattr(auth, "hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
-def build_app(tmp_path, csrf=False):
-    """Build the app on a new SQLite file under tmp_path, as every test does."""
+def build_app(tmp_path, csrf=False, database_uri=None):
+    """Build the app on a database (by default a new SQLite file under tmp_path)."""
     return create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'samatta.db'}",
+            "SQLALCHEMY_DATABASE_URI": database_uri or f"sqlite:///{tmp_path / 'samatta.db'}",
             "WTF_CSRF_ENABLED": csrf,
             "SECRET_KEY_FILE": str(tmp_path / "secret_key"),
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
@@ -73,32 +89,70 @@ def imports_in_request(app):
     app.config["IMPORT_BACKGROUND"] = False
 
 
-@pytest.fixture(scope="session")
-def reference_database(tmp_path_factory):
-    """Build a database with the schema and the reference data once, for tests to copy."""
-    folder = tmp_path_factory.mktemp("reference")
-    app = build_app(folder)
+def fill_schema(app, reference_data):
+    """Create the tables (and load the reference data) in the app's database; close it."""
     with app.app_context():
         db.create_all()
-        load_reference_data()
+        if reference_data:
+            load_reference_data()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    """The databases tests run on: SQLite files, or PostgreSQL databases cloned from templates."""
+    folder = tmp_path_factory.mktemp("templates")
+    backend = TestDatabases.from_environment()
+    if backend.postgresql:
+        backend.build_template(
+            "schema", lambda uri: fill_schema(build_app(folder, database_uri=uri), False)
+        )
+        backend.build_template(
+            "reference", lambda uri: fill_schema(build_app(folder, database_uri=uri), True)
+        )
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="session")
+def reference_database(tmp_path_factory, databases):
+    """Build a SQLite database with the schema and the reference data once, for tests to copy."""
+    if databases.postgresql:
+        return None
+    folder = tmp_path_factory.mktemp("reference")
+    fill_schema(build_app(folder), True)
     assert not (folder / "samatta.db-wal").exists()
     return folder / "samatta.db"
 
 
 @pytest.fixture
-def app(request, tmp_path):
-    """Return an app on a new database with the schema; CSRF is on for tests marked `csrf`.
+def database_uri(request, databases, tmp_path):
+    """The URI of this test's own database: the schema, plus the reference data if asked.
 
     A test that asks for `reference` (directly or through `records`) starts from a copy of
-    the reference database instead: copying takes milliseconds, loading it a third of a second.
+    the reference database: copying takes milliseconds, loading it a third of a second.
     """
-    if "reference" in request.fixturenames:
+    wants_reference = "reference" in request.fixturenames
+    if databases.postgresql:
+        uri = databases.create("reference" if wants_reference else "schema")
+        yield uri
+        databases.drop(uri)
+        return
+    if wants_reference:
         shutil.copy(request.getfixturevalue("reference_database"), tmp_path / "samatta.db")
-    app = build_app(tmp_path, csrf=request.node.get_closest_marker("csrf") is not None)
-    with app.app_context():
-        db.create_all()
+    yield f"sqlite:///{tmp_path / 'samatta.db'}"
+
+
+@pytest.fixture
+def app(request, tmp_path, databases, database_uri):
+    """Return an app on a new database with the schema; CSRF is on for tests marked `csrf`."""
+    csrf = request.node.get_closest_marker("csrf") is not None
+    app = build_app(tmp_path, csrf=csrf, database_uri=database_uri)
+    if not databases.postgresql:
+        # A PostgreSQL test database is a clone of a template that has the tables already.
+        with app.app_context():
+            db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
@@ -106,9 +160,47 @@ def app(request, tmp_path):
 
 
 @pytest.fixture
-def empty_app(tmp_path):
+def new_app(databases, tmp_path):
+    """Build more apps, each on a new database of the suite's backend and folders of its own:
+    new_app("schema"), new_app("reference") or new_app(None) for one without tables."""
+    made = []
+
+    def make(kind="schema", name=None):
+        folder = tmp_path / (name or f"app{len(made) + 1}")
+        folder.mkdir()
+        uri = (
+            databases.create(kind) if databases.postgresql else f"sqlite:///{folder / 'samatta.db'}"
+        )
+        if not databases.postgresql and kind:
+            fill_schema(build_app(folder, database_uri=uri), kind == "reference")
+        app = build_app(folder, database_uri=uri)
+        made.append((app, uri))
+        return app
+
+    yield make
+    for app, uri in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if databases.postgresql:
+            databases.drop(uri)
+
+
+@pytest.fixture
+def empty_database_uri(databases, tmp_path):
+    """The URI of a new database without tables, on the backend the suite runs on."""
+    if databases.postgresql:
+        uri = databases.create(None)
+        yield uri
+        databases.drop(uri)
+        return
+    yield f"sqlite:///{tmp_path / 'samatta.db'}"
+
+
+@pytest.fixture
+def empty_app(tmp_path, empty_database_uri):
     """Return an app on an empty database (no tables), for migrations and commands."""
-    app = build_app(tmp_path)
+    app = build_app(tmp_path, database_uri=empty_database_uri)
     yield app
     with app.app_context():
         db.session.remove()

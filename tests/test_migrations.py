@@ -9,6 +9,7 @@ from helpers import MIGRATIONS_ENV_WARNING
 from sqlalchemy import inspect
 
 from models import db
+from search_index import ignored_names, include_name, include_object
 
 pytestmark = MIGRATIONS_ENV_WARNING
 
@@ -23,11 +24,16 @@ def test_upgrade_on_an_empty_database_matches_the_models(empty_app):
     with empty_app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(
             connection,
-            opts={"compare_type": True, "compare_server_default": True},
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_object": include_object,
+                "include_name": include_name,
+            },
         )
         differences = compare_metadata(context, db.metadata)
         assert differences == []
-        tables = set(inspect(connection).get_table_names())
+        tables = set(inspect(connection).get_table_names()) - ignored_names()
     assert {t.name for t in db.metadata.sorted_tables} | {"alembic_version"} == tables
 
 
