@@ -161,3 +161,17 @@ def pdftotext(content: bytes, *options: str) -> str:
     command = [shutil.which("pdftotext"), *options, "-", "-"]
     done = subprocess.run(command, input=content, capture_output=True, check=True)  # noqa: S603
     return unicodedata.normalize("NFC", done.stdout.decode())
+
+
+def mou_data(records, **changes):
+    """The fields of a new MOU between OVEC and the host, as its form posts them."""
+    data = {
+        "ref_no": "MOU-2568-001",
+        "title": "ความร่วมมือพัฒนาครูอาชีวศึกษา",
+        "signed_on": "24/01/2568",
+        "expires_on": "23/01/2571",
+        "parties-0-agency": str(records.agencies["OVEC"]),
+        "parties-1-agency": str(records.host),
+    }
+    data.update(changes)
+    return data

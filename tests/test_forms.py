@@ -13,6 +13,7 @@ from helpers import (
     flash_messages,
     form_values,
     latest_id,
+    mou_data,
     text_of,
     thai,
 )
@@ -23,19 +24,6 @@ from thai.nid import make_national_id
 
 # Flask-Admin's "Already exists." in its Thai catalogue (admin.po).
 ALREADY_EXISTS = "มีข้อมูลนี้อยู่แล้ว"
-
-
-def mou_data(records, **changes):
-    data = {
-        "ref_no": "MOU-2568-001",
-        "title": "ความร่วมมือพัฒนาครูอาชีวศึกษา",
-        "signed_on": "24/01/2568",
-        "expires_on": "23/01/2571",
-        "parties-0-agency": str(records.agencies["OVEC"]),
-        "parties-1-agency": str(records.host),
-    }
-    data.update(changes)
-    return data
 
 
 def teacher_data(records, **changes):

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from helpers import field_errors, form_values, page, role_client, thai
+from helpers import field_errors, form_values, mou_data, page, role_client, thai
 from pypdf import PdfWriter
 from rounds import placement_world
 from sqlalchemy import select
@@ -73,16 +73,7 @@ def stored_files(app, subfolder="mous"):
 
 
 def mou_form(records, content=PDF, filename=THAI_NAME, **changes):
-    data = {
-        "ref_no": "MOU-2568-001",
-        "title": "ความร่วมมือพัฒนาครูอาชีวศึกษา",
-        "signed_on": "24/01/2568",
-        "expires_on": "23/01/2571",
-        "parties-0-agency": str(records.agencies["OVEC"]),
-        "parties-1-agency": str(records.host),
-        "document_path": (io.BytesIO(content), filename),
-    }
-    data.update(changes)
+    data = mou_data(records, document_path=(io.BytesIO(content), filename), **changes)
     return {k: v for k, v in data.items() if v is not None}
 
 
