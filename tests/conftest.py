@@ -11,13 +11,13 @@ import shutil
 from types import SimpleNamespace
 
 import pytest
+from apps import build_app, fill_schema
 from argon2 import PasswordHasher
 from databases import TestDatabases, run_id
 from helpers import STUDENT_NID, TEACHER_NID, role_client
 from sqlalchemy import func, select
 
 import auth
-from app import create_app
 from models import (
     Agency,
     CompetencyUnit,
@@ -32,7 +32,6 @@ from models import (
     Teacher,
     db,
 )
-from seed.reference import load_reference_data
 
 AGENCY_CODES = ("MOE", "OVEC", "BPCD", "TPQI", "BMA", "EEF", "C5201")
 
@@ -68,35 +67,11 @@ def cheap_password_hashing(monkeypatch):
     monkeypatch.setattr(auth, "hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
-def build_app(tmp_path, csrf=False, database_uri=None):
-    """Build the app on a database (by default a new SQLite file under tmp_path)."""
-    return create_app(
-        {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_uri or f"sqlite:///{tmp_path / 'samatta.db'}",
-            "WTF_CSRF_ENABLED": csrf,
-            "SECRET_KEY_FILE": str(tmp_path / "secret_key"),
-            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-            "IMPORT_FOLDER": str(tmp_path / "imports"),
-        }
-    )
-
-
 @pytest.fixture
 def imports_in_request(app):
     """Check and write uploads inside the request instead of a thread (build_app keeps the
     files under the test's folder)."""
     app.config["IMPORT_BACKGROUND"] = False
-
-
-def fill_schema(app, reference_data):
-    """Create the tables (and load the reference data) in the app's database; close it."""
-    with app.app_context():
-        db.create_all()
-        if reference_data:
-            load_reference_data()
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

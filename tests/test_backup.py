@@ -8,7 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import build_app, fill_schema
+from apps import build_app, fill_schema
 from helpers import USERS, login, make_user
 from sqlalchemy import func, select
 
