@@ -35,6 +35,7 @@ from admin.placement_forms import ClipDurationField, check_placement_form, clip_
 from admin.placement_moves import PlacementMovesMixin
 from admin.placement_page import placement_panel, plan_document_formatter, step_label
 from admin.refs import COLLEGES, HOSTS, TEACHER_REF, UNIT_REF, agency_ref
+from admin.search import TEACHER_SEARCH, PersonSearchMixin
 from admin.validators import NotBefore, PdfUploadField
 from models import (
     ExamResult,
@@ -168,7 +169,7 @@ class PlacementRoundView(SecureModelView):
     )
 
 
-class PlacementView(PlacementMovesMixin, SecureModelView):
+class PlacementView(PlacementMovesMixin, PersonSearchMixin, SecureModelView):
     list_template = "admin/placements/list.html"
     details_template = "admin/placements/details.html"
     create_template = "admin/placements/create.html"
@@ -249,7 +250,10 @@ class PlacementView(PlacementMovesMixin, SecureModelView):
         "post_report_received",
         "budget",
     )
+    # The teacher's name or complete ID; part of an ID only for those who may see IDs.
     column_searchable_list = ("teacher.first_name", "teacher.last_name", "teacher.national_id")
+    person_search = TEACHER_SEARCH
+    person_key = "teacher_id"
     column_filters = (
         FiscalYearFilter(_l("Fiscal year")),
         StepFilter(_l("Step")),
