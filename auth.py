@@ -33,8 +33,8 @@ from wtforms.validators import DataRequired
 
 import audit
 import security
+from keys import is_key
 from models import LoginAttempt, Role, User, db
-from security import MAX_ID
 from thai.dates import bangkok_now
 
 hasher = PasswordHasher()
@@ -88,7 +88,7 @@ def load_user(user_id: str) -> User | None:
         key = int(user_id)
     except (TypeError, ValueError):
         return None
-    if not 0 < key <= MAX_ID:
+    if not is_key(key):
         return None
     user = db.session.get(User, key)
     if user is None or not user.is_active:

@@ -38,11 +38,11 @@ from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from keys import MAX_KEY
+
 HERE = Path(__file__).resolve().parent
 # Django's list of the 20,000 most common passwords (BSD licence), most common first.
 COMMON_PASSWORDS = HERE / "data" / "common-passwords.txt"
-# The largest id an INTEGER column holds on PostgreSQL: larger ids in a URL find nothing.
-MAX_ID = 2**31 - 1
 # C0 control characters and DEL: never in an address a screen links to.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
@@ -118,7 +118,7 @@ class IdConverter(IntegerConverter):
     """<int:...> in a route: an integer an id column can hold, else the page is not found."""
 
     def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
-        kwargs.setdefault("max", MAX_ID)
+        kwargs.setdefault("max", MAX_KEY)
         super().__init__(map, *args, **kwargs)
 
 
@@ -150,22 +150,6 @@ def reject_odd_input():
     if not ok:
         return render_template("error.html", message=odd_input_message()), 400
     return None
-
-
-def number_too_large_message() -> str:
-    return _("A number in the address or the form is too large: no record has it.")
-
-
-def number_too_large(error: OverflowError):
-    """A number from the request too large for the database (SQLite binds 64 bits): 400.
-
-    The screens check the numbers they read (ids, pages, filters); this catches any that
-    one of them still hands to the database, instead of a 500.
-    """
-    from models import db
-
-    db.session.rollback()
-    return render_template("error.html", message=number_too_large_message()), 400
 
 
 # --------------------------------------------------------------------------- headers
@@ -325,6 +309,5 @@ def init_app(app: Flask) -> None:
             x_prefix=proxies["prefix"],
         )
     app.before_request(reject_odd_input)
-    app.register_error_handler(OverflowError, number_too_large)
     app.after_request(add_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

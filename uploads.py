@@ -38,6 +38,7 @@ from flask_login import current_user
 from sqlalchemy import event, select
 from werkzeug.security import safe_join
 
+from keys import is_key
 from models import ImportBatch, ImportStatus, Mou, Placement, db
 from thai.dates import bangkok_now
 
@@ -271,7 +272,7 @@ def download(kind: str, record_id: int):
 
         return redirect(url_for("auth.login", next=request.full_path))
     described = KINDS.get(kind)
-    if described is None or not 0 < record_id < 2**31:
+    if described is None or not is_key(record_id):
         abort(404)
     record = db.session.get(described.model, record_id)
     if record is None:

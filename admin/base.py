@@ -18,6 +18,8 @@ from flask import (
     url_for,
 )
 from flask_admin import BaseView
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.model import typefmt
@@ -37,12 +39,10 @@ from admin.listing import ListingMixin
 from admin.versioning import StaleGuard, VersionedViewMixin
 from exports import be_text, safe_text, write_xlsx
 from i18n import form_translations
+from keys import MAX_KEY, record_ids
 from models import Choice, db
 from pdpa import sees_personal_data, show_national_id
 from thai.dates import bangkok_now, format_be, format_be_datetime
-
-# The largest value of an INTEGER column on PostgreSQL (SQLite's are larger).
-MAX_INT = 2**31 - 1
 
 
 class AdminForm(FlaskForm):
@@ -219,6 +219,16 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
     def can_delete(self) -> bool:
         return self.allow_delete and self.may_write()
 
+    @action(
+        "delete",
+        admin_gettext("Delete"),
+        admin_gettext("Are you sure you want to delete selected records?"),
+    )
+    def action_delete(self, ids: Any) -> None:
+        # The list posts its row ids as text; PostgreSQL compares no INTEGER id with text
+        # (SQLite does), so they become ids first, and a huge number names no record.
+        return super().action_delete(tuple(record_ids(ids)))
+
     def render(self, template: str, **kwargs: Any) -> Any:
         if template == self.details_template and kwargs.get("model") is not None:
             kwargs["history"] = self.record_history(kwargs["model"])
@@ -240,7 +250,7 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
         # A page from the URL may be negative or huge: PostgreSQL refuses a negative OFFSET
         # and no database takes one past its integers. Such a page is the first or the last.
         if page is not None:
-            page = min(max(page, 0), MAX_INT // 1000)
+            page = min(max(page, 0), MAX_KEY // 1000)
         return super().get_list(page, *args, **kwargs)
 
     def get_one(self, id: Any) -> Any:  # noqa: A002 - Flask-Admin's own name
@@ -254,7 +264,7 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
                 key = int(str(id))
             except ValueError:
                 return None
-            if not -MAX_INT <= key <= MAX_INT:
+            if not -MAX_KEY <= key <= MAX_KEY:
                 return None
         return super().get_one(id)
 
@@ -274,7 +284,7 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
             if isinstance(flt, BaseIntFilter | BaseIntListFilter):
                 numbers = flt.clean(value)
                 numbers = numbers if isinstance(numbers, list) else [numbers]
-                if any(abs(n) > MAX_INT for n in numbers):
+                if any(abs(n) > MAX_KEY for n in numbers):
                     flash(self.get_invalid_value_msg(value, flt), "error")
                     continue
             kept.append((idx, name, value))

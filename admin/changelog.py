@@ -18,8 +18,9 @@ from markupsafe import Markup
 from sqlalchemy import and_, false, or_, select
 
 from admin import history
-from admin.base import MAX_INT, SecureModelView, db_options
+from admin.base import SecureModelView, db_options
 from admin.labels import LABELS
+from keys import MAX_KEY
 from models import AuditLog, User, db
 from thai.dates import parse_date
 
@@ -87,7 +88,7 @@ class BatchFilter(FilterEqual):
 
     def validate(self, value: Any) -> bool:
         text = str(value).strip()
-        return text.isdigit() and int(text) <= MAX_INT
+        return text.isdigit() and int(text) <= MAX_KEY
 
     def clean(self, value: Any) -> int:
         return int(str(value).strip())
@@ -124,7 +125,7 @@ def search_condition(term: str) -> Any:
     actions = [code for code, label in history.ACTIONS.items() if word in str(label).lower()]
     if actions:
         conditions.append(AuditLog.action.in_(actions))
-    if word.isdigit() and int(word) <= MAX_INT:
+    if word.isdigit() and int(word) <= MAX_KEY:
         conditions.append(AuditLog.batch_id == int(word))
         conditions.append(
             and_(AuditLog.table_name.in_(list(db.metadata.tables)), AuditLog.record_id == word)

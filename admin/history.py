@@ -30,6 +30,7 @@ from werkzeug.routing import BuildError
 
 import audit
 from admin.labels import LABELS
+from keys import record_ids
 from models import AuditLog, Choice, User, db
 from thai.dates import format_be, format_be_datetime
 from thai.nid import format_national_id, mask_national_id
@@ -303,7 +304,7 @@ class Describer:
         model = self.models.get(table_name)
         if model is None or not hasattr(model, "id"):
             return
-        keys = [int(i) for i in ids if i.lstrip("-").isdigit() and abs(int(i)) < 2**31]
+        keys = record_ids(ids)
         # What __str__ reads of the records it refers to, loaded in one query each.
         options = [
             selectinload(relation)

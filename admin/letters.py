@@ -37,6 +37,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from admin.base import AdminForm, SecureBaseView, SecureModelView
 from admin.validators import email_validator, strip_filter
+from keys import record_ids
 from models import LetterTemplate, OfficeSettings, OutgoingLetter, db
 from processes.letters import (
     FIELD_LABELS,
@@ -116,17 +117,6 @@ def letters_by_ids(ids: list[int]) -> list[OutgoingLetter]:
     return sorted(found, key=lambda letter: (letter.year, letter.number))
 
 
-def id_list(values: list[str]) -> list[int]:
-    """The whole numbers among values (ids from a query string or a form), once each."""
-    ids = []
-    for value in values:
-        for part in str(value).split(","):
-            part = part.strip()
-            if part.isdigit():
-                ids.append(int(part))
-    return list(dict.fromkeys(ids))
-
-
 class LetterView(SecureBaseView):
     """Issuing the announcement letters and printing letters (no menu entry of its own)."""
 
@@ -140,7 +130,7 @@ class LetterView(SecureBaseView):
     @expose("/issue", methods=["POST"])
     def issue(self):
         """Issue the announcement letters for the placements posted (placement_ids)."""
-        ids = id_list(request.form.getlist("placement_ids"))
+        ids = record_ids(request.form.getlist("placement_ids"))
         back = safe_back(request.form.get("next")) or url_for("outgoing_letter.index_view")
         if not ids:
             flash(_("Choose the placements to announce first."), "error")
@@ -171,7 +161,7 @@ class LetterView(SecureBaseView):
 
     @expose("/issued")
     def issued(self):
-        letters = letters_by_ids(id_list(request.args.getlist("id")))
+        letters = letters_by_ids(record_ids(request.args.getlist("id")))
         if not letters:
             abort(404)
         return self.render(
@@ -180,7 +170,7 @@ class LetterView(SecureBaseView):
 
     @expose("/pdf")
     def pdf(self):
-        letters = letters_by_ids(id_list(request.args.getlist("id")))
+        letters = letters_by_ids(record_ids(request.args.getlist("id")))
         if not letters:
             abort(404)
         return letters_pdf(letters)
@@ -260,7 +250,7 @@ class OutgoingLetterView(SecureModelView):
 
     @action("print", _l("Print as one PDF"))
     def action_print(self, ids: list[str]):
-        letters = letters_by_ids(id_list(ids))
+        letters = letters_by_ids(record_ids(ids))
         if not letters:
             flash(_("Choose the letters to print first."), "error")
             return redirect(url_for(".index_view"))

@@ -21,11 +21,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload
 
+from keys import MAX_KEY
 from models import db
 
 COUNT_LIMIT = 10_000
-# Keys the database can hold (PostgreSQL's INTEGER; SQLite's are larger).
-MAX_KEY = 2**31 - 1
 KEYSET_ARGS = ("after", "before")
 # Filters no row without the related record passes: their joins may be inner joins, which
 # lets the database start from the related table (one province → its colleges → their

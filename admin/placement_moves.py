@@ -20,10 +20,10 @@ from werkzeug.routing import BuildError
 
 from admin.placement_forms import BulkForm, MoveForm, VisitForm
 from admin.placement_page import step_label
+from keys import record_ids
 from models import Placement, PlacementStep, SupervisionVisit, Teacher, db
 from processes import placement_flow as flow
 from thai.dates import format_be
-from thai.digits import to_arabic_digits
 
 BULK_CODES = frozenset(code for code, _to, _label in flow.BULK_MOVES)
 # The bulk move whose summary offers to issue the announcement letters.
@@ -41,16 +41,6 @@ def optional_url(endpoint: str, **values: Any) -> str | None:
         return url_for(endpoint, **values)
     except BuildError:
         return None
-
-
-def parse_ids(values: list[str]) -> list[int]:
-    """The whole numbers among posted ids, in order and once each (anything else is ignored)."""
-    ids: list[int] = []
-    for value in values:
-        text = to_arabic_digits(str(value)).strip()
-        if text.isdigit() and len(text) < 12 and int(text) not in ids:
-            ids.append(int(text))
-    return ids
 
 
 def load_placements(ids: list[int]) -> list[Placement]:
@@ -104,7 +94,7 @@ class PlacementMovesMixin:
         return url_for(".details_view", id=placement_id, url=request.args.get("url") or None)
 
     def posted_placement(self) -> Placement | None:
-        ids = parse_ids([request.args.get("id", "")] + request.form.getlist("id"))
+        ids = record_ids([request.args.get("id", "")] + request.form.getlist("id"))
         placement = db.session.get(Placement, ids[0]) if ids else None
         if placement is None:
             flash(_("That placement no longer exists (it may have been deleted)."), "error")
@@ -206,7 +196,7 @@ class PlacementMovesMixin:
     def bulk_confirm(self, code: str, raw_ids: list[str]) -> Any:
         """The confirmation page: which placements will move, which will not, and why."""
         to, label = bulk_moves()[code]
-        ids = parse_ids(raw_ids)
+        ids = record_ids(raw_ids)
         placements = load_placements(ids)
         if not placements:
             flash(_("Select the placements to move first."), "warning")
@@ -248,7 +238,7 @@ class PlacementMovesMixin:
             flash_errors(form)
             return redirect(back)
         to, label = moves[code]
-        ids = parse_ids(request.form.getlist("placement_ids"))
+        ids = record_ids(request.form.getlist("placement_ids"))
         placements = load_placements(ids)
         # A placement moved by someone else since the confirmation page is not moved now.
         current, changed = [], []

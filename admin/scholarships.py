@@ -29,6 +29,7 @@ from admin.fields import ThaiDateField
 from admin.labels import LABELS
 from admin.refs import COLLEGES, STUDENT_REF, agency_ref
 from admin.search import STUDENT_SEARCH, PersonSearchMixin
+from keys import record_id
 from models import (
     AwardStatus,
     IdentifierType,
@@ -290,7 +291,7 @@ class AwardView(PersonSearchMixin, PersonalDataMixin, SecureModelView):
     @expose("/move/", methods=("POST",))
     def move_view(self):
         """Move an award to a status from its page; a refused move changes nothing."""
-        award_id = request.args.get("id", type=int)
+        award_id = record_id(request.args.get("id"))
         award = db.session.get(ScholarshipAward, award_id) if award_id else None
         if award is None:
             flash(_("That award no longer exists (it may have been deleted)."), "error")

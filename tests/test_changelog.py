@@ -21,6 +21,7 @@ from sqlalchemy import delete, event, select, update
 
 import audit
 from models import Agency, AuditLog, Student, Teacher, User, db
+from thai.dates import bangkok_now
 from thai.nid import format_national_id, make_national_id, mask_national_id
 
 AUDIT = "/admin/audit/"
@@ -73,7 +74,7 @@ def test_a_change_made_on_a_form_reads_as_the_screen_shows_it(app, records, admi
     newest = rows_of(response)[0]
     # Who: the editor's name and e-mail; when: a BE date; what: in Thai.
     assert "editor user" in newest and USERS["editor"] in newest
-    assert f"{dt.date.today().year + 543}" in newest
+    assert f"{bangkok_now().year + 543}" in newest
     assert thai(app, "Changed") in newest
     # Which record: the teacher by name, linked to its page; the table as the menu names it.
     assert "นายศานนท์ ใจดี" in newest and "ครู" in newest
@@ -314,7 +315,7 @@ def test_filters_by_user_record_type_and_action(app, records, admin_client, edit
 
 def test_date_filters_take_be_dates_the_thai_way(app, records, admin_client):
     edit_teacher(admin_client, records.teacher, position="ครูชำนาญการ")
-    today = dt.date.today()
+    today = bangkok_now().date()  # the office's day, not the server's
     be_today = f"{today.day}/{today.month}/{today.year + 543}"
     on = rows_of(admin_client.get(AUDIT, query_string={"flt0_date_on_the_day": be_today}))
     assert any("ครูชำนาญการ" in row for row in on)

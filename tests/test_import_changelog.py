@@ -253,7 +253,7 @@ def test_log_bulk_writes_many_rows_as_the_hook_does(app):
         assert row.changes == changes[0]
         stored = (
             db.session.connection()
-            .exec_driver_sql("SELECT changes FROM audit_log WHERE record_id = '1'")
+            .exec_driver_sql("SELECT CAST(changes AS TEXT) FROM audit_log WHERE record_id = '1'")
             .scalar()
         )
         assert "ศานนท์" in stored  # Thai as written, not \\u escapes

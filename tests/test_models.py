@@ -56,6 +56,12 @@ def commit_fails(session, *records) -> IntegrityError:
     return refused.value
 
 
+def refused_by(error: IntegrityError, constraint: str) -> bool:
+    """Whether the database named this kind of constraint: SQLite says "UNIQUE constraint
+    failed", PostgreSQL "violates unique constraint" (and "not-null" for NOT NULL)."""
+    return constraint in str(error.orig).lower().replace("-", " ")
+
+
 # --------------------------------------------------------------------------- unique keys
 
 
@@ -105,7 +111,7 @@ def test_duplicate_natural_key_is_refused(session, first, second):
     session.add(first())
     session.commit()
     error = commit_fails(session, second())
-    assert "UNIQUE" in str(error.orig)
+    assert refused_by(error, "unique")
     assert session.scalar(select(db.func.count()).select_from(type(first()))) == 1
 
 
@@ -149,7 +155,7 @@ def test_allocation_per_programme_year_and_college_is_unique(session):
 )
 def test_required_value_is_refused_when_missing(session, make):
     error = commit_fails(session, make())
-    assert "NOT NULL" in str(error.orig)
+    assert refused_by(error, "not null")
 
 
 # --------------------------------------------------------------------------- CHECK constraints
