@@ -841,6 +841,8 @@ class Placement(TimestampMixin, VersionMixin, db.Model):
         choice_check("status", PlacementStep),
         choice_check("test_result", ExamResult, nullable=True),
         Index("ix_placement_round_status", "round_id", "status"),
+        # Late applications and the home page's lists in order of application, per round.
+        Index("ix_placement_round_applied", "round_id", "applied_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

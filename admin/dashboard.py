@@ -171,11 +171,17 @@ def placements_where(
     """Count the round's placements that meet a condition; load the first few."""
     if placement_round is None:
         return 0, []
-    # One pass over the round: the first rows carry the count of all (a window function),
-    # instead of a count and a read that each test the condition on every placement.
-    query = (
-        select(Placement, func.count().over().label("total"))
-        .where(Placement.round_id == placement_round.id, condition)
+    # A count (which the (round, status) index often answers alone) and the first rows
+    # (an ordered scan that stops after FIRST_ROWS): measured at 100,000 placements in a
+    # round, far cheaper than one query whose window count makes the database sort every
+    # matching placement before it can stop.
+    where = (Placement.round_id == placement_round.id, condition)
+    total = db.session.scalar(select(func.count()).select_from(Placement).where(*where)) or 0
+    if not total:
+        return 0, []
+    rows = db.session.scalars(
+        select(Placement)
+        .where(*where)
         .options(
             selectinload(Placement.teacher).selectinload(Teacher.college),
             selectinload(Placement.college),
@@ -183,10 +189,8 @@ def placements_where(
         )
         .order_by(order, Placement.id)
         .limit(FIRST_ROWS)
-    )
-    found = db.session.execute(query).all()
-    total = found[0].total if found else 0
-    return total, [row[0] for row in found]
+    ).all()
+    return total, list(rows)
 
 
 def step_bars(placement_round: PlacementRound | None, year: int) -> list[Bar]:

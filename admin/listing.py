@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote as url_quote
 
 from flask import current_app, g, request
 from flask_admin.contrib.sqla import filters as sqla_filters
@@ -26,6 +27,8 @@ from models import db
 
 COUNT_LIMIT = 10_000
 KEYSET_ARGS = ("after", "before")
+# Stands for the row's id in a link built once for a whole page (row_url).
+ROW_ID = "SAMATTA-ROW-ID"
 # Filters no row without the related record passes: their joins may be inner joins, which
 # lets the database start from the related table (one province → its colleges → their
 # teachers) instead of reading every teacher.
@@ -260,6 +263,27 @@ class ListingMixin:
         )
 
     # ----------------------------------------------------------------- the page
+
+    def row_url(self, endpoint: str, row_id: Any = None, return_url: str | None = None) -> str:
+        """url_for(endpoint, id=row_id, url=return_url), built once per page and endpoint
+        (without a row id: the endpoint's plain URL, as a row's delete form posts to).
+
+        A list of 50 rows asks for 100 such links (see, edit): building each through the
+        URL map was a fifth of the page's time at a million teachers. The row's id is the
+        only part that changes, so it is put into the URL built for a placeholder.
+        """
+        built = g.setdefault("row_urls", {})
+        if row_id is None:
+            if endpoint not in built:
+                built[endpoint] = self.get_url(endpoint)
+            return built[endpoint]
+        pattern = built.get((endpoint, return_url))
+        if pattern is None:
+            pattern = built[(endpoint, return_url)] = self.get_url(
+                endpoint, id=ROW_ID, url=return_url
+            )
+        return pattern.replace(ROW_ID, url_quote(str(row_id), safe=""))
+
 
     def render(self, template: str, **kwargs: Any) -> Any:
         if template == self.list_template and g.get("list_count_text"):

@@ -43,6 +43,7 @@ from models import (
     RoundStep,
     SupervisionVisit,
     Teacher,
+    db,
     steps_from,
     today,
 )
@@ -211,35 +212,58 @@ def valid_mou_clause() -> ColumnElement[bool]:
 # --------------------------------------------------------------------------- late applications
 
 
-def late_clause() -> ColumnElement[bool]:
-    """Placements applied for after the end of their round's deadline day (Bangkok time)."""
-    deadline = (
-        select(PlacementRound.application_deadline)
-        .where(PlacementRound.id == Placement.round_id)
-        .scalar_subquery()
-    )
-    return and_(Placement.applied_at.is_not(None), func.date(Placement.applied_at) > deadline)
+def late_clause(session: Session | scoped_session | None = None) -> ColumnElement[bool]:
+    """Placements applied for after the end of their round's deadline day (Bangkok time).
+
+    The rounds are few (one a year): each round's first moment after its deadline day is
+    read first, so the database compares each placement's time with a constant instead of
+    looking up its round's deadline row by row.
+    """
+    session = session or db.session
+    deadlines = session.execute(
+        select(PlacementRound.id, PlacementRound.application_deadline).where(
+            PlacementRound.application_deadline.is_not(None)
+        )
+    ).all()
+    cases = [
+        and_(
+            Placement.round_id == round_id,
+            Placement.applied_at >= dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time()),
+        )
+        for round_id, deadline in deadlines
+    ]
+    return or_(*cases) if cases else false()
 
 
 # --------------------------------------------------------------------------- the calendar
 
 
-def overdue_clause(on: dt.date) -> ColumnElement[bool]:
-    """Open placements past the end of a calendar window for a step they have not reached."""
-    cases = []
-    for step in PLACEMENT_PROGRESS:
-        if step.value not in OPEN_STEPS:
-            continue
-        later = [s.value for s in steps_not_reached(step)]
-        past = exists(
-            select(RoundStep.id).where(
-                RoundStep.round_id == Placement.round_id,
-                RoundStep.step.in_(later),
-                RoundStep.ends_on.is_not(None),
-                RoundStep.ends_on < on,
-            )
+def overdue_clause(
+    on: dt.date, session: Session | scoped_session | None = None
+) -> ColumnElement[bool]:
+    """Open placements past the end of a calendar window for a step they have not reached.
+
+    A round's calendar is a handful of windows: which steps are overdue in each round is
+    worked out from it first, so the database tests only each placement's round and step
+    (which the (round, status) index answers) instead of a subquery per placement.
+    """
+    session = session or db.session
+    ended: dict[int, set[str]] = {}
+    for round_id, step in session.execute(
+        select(RoundStep.round_id, RoundStep.step).where(
+            RoundStep.ends_on.is_not(None), RoundStep.ends_on < on
         )
-        cases.append(and_(Placement.status == step.value, past))
+    ):
+        ended.setdefault(round_id, set()).add(step)
+    cases = []
+    for round_id, steps in sorted(ended.items()):
+        overdue = [
+            step.value
+            for step in PLACEMENT_PROGRESS
+            if step.value in OPEN_STEPS and steps & {s.value for s in steps_not_reached(step)}
+        ]
+        if overdue:
+            cases.append(and_(Placement.round_id == round_id, Placement.status.in_(overdue)))
     return or_(*cases) if cases else false()
 
 

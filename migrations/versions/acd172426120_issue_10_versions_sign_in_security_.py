@@ -77,6 +77,9 @@ def upgrade():
 
     with op.batch_alter_table("placement", schema=None) as batch_op:
         batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+        batch_op.create_index(
+            "ix_placement_round_applied", ["round_id", "applied_at"], unique=False
+        )
 
     with op.batch_alter_table("placement_round", schema=None) as batch_op:
         batch_op.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
@@ -189,6 +192,7 @@ def downgrade():
         batch_op.drop_column("version")
 
     with op.batch_alter_table("placement", schema=None) as batch_op:
+        batch_op.drop_index("ix_placement_round_applied")
         batch_op.drop_column("version")
 
     with op.batch_alter_table("office_settings", schema=None) as batch_op:
