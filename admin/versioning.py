@@ -30,13 +30,13 @@ from flask_admin.contrib.sqla.fields import InlineModelFormList
 from flask_admin.model.fields import InlineFieldList, InlineModelFormField
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import Boolean, Date, DateTime, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from wtforms.fields import HiddenField
 
-from models import AuditLog, Choice, User, db
-from thai.dates import format_be, format_be_datetime
+from admin.history import describe
+from models import AuditLog, db
 
 log = logging.getLogger(__name__)
 
@@ -510,35 +510,20 @@ def changes_since(model: Any, seen: int | None) -> list[AuditLog]:
     return list(reversed(list(db.session.scalars(query))))
 
 
-def who(email: str | None) -> str:
-    if not email:
-        return "—"
-    name = db.session.scalar(select(User.name).where(User.email == email))
-    return f"{name} ({email})" if name else email
-
-
 def describe_row(view: Any, model: Any, row: AuditLog) -> Markup:
-    """One change made meanwhile: when, by whom, and each field's before → after."""
-    own = row.table_name == model.__tablename__
-    target = type(model) if own else mapped_class(row.table_name)
-    changes = row.changes or {}
-    parts = []
-    if row.action == "update":
-        for name, pair in changes.items():
-            if name in NOT_SHOWN:
-                continue
-            before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-            parts.append(
-                Markup("{0}: {1} → {2}").format(
-                    field_label(view, target, name),
-                    shown_value(target, name, before),
-                    shown_value(target, name, after),
-                )
-            )
-        if not parts:
-            return Markup("")
+    """One change made meanwhile: when, by whom, and each field's before → after, worded
+    (and masked) as the change log words it (admin/history.py)."""
+    entry = describe([row])[0]
+    parts = [
+        Markup("{0}: {1} → {2}").format(
+            change.label, "—" if change.before is None else change.before, change.after
+        )
+        for change in entry.changes
+    ]
+    if row.action == "update" and not parts:
+        return Markup("")
     what = Markup("; ").join(parts)
-    if not own:
+    if row.table_name != model.__tablename__:
         section = section_label(view, model, row.table_name)
         action = {"create": _("row added"), "delete": _("row deleted"), "update": _("row changed")}
         what = Markup("{0} ({1}){2}{3}").format(
@@ -546,14 +531,7 @@ def describe_row(view: Any, model: Any, row: AuditLog) -> Markup:
         )
     elif row.action == "delete":
         what = Markup("{0}").format(_("the record was deleted"))
-    return Markup("{0}, {1}: {2}").format(format_be_datetime(row.at), who(row.user_email), what)
-
-
-def mapped_class(table_name: str) -> Any:
-    for mapper in db.Model.registry.mappers:
-        if getattr(mapper.local_table, "name", None) == table_name:
-            return mapper.class_
-    return None
+    return Markup("{0}, {1}: {2}").format(entry.when, entry.who, what)
 
 
 def section_label(view: Any, model: Any, table_name: str) -> str:
@@ -562,101 +540,6 @@ def section_label(view: Any, model: Any, table_name: str) -> str:
             label = getattr(view, "column_labels", {}).get(relation.key)
             return str(label) if label else relation.key
     return table_name
-
-
-def field_label(view: Any, target: Any, name: str) -> str:
-    labels = dict(getattr(view, "column_labels", None) or {})
-    label = labels.get(name) or labels.get(name.removesuffix("_id"))
-    if label:
-        return str(label)
-    try:
-        from admin.labels import LABELS
-
-        label = LABELS.get(name) or LABELS.get(name.removesuffix("_id"))
-    except ImportError:  # pragma: no cover - labels always ship with the admin
-        label = None
-    return str(label) if label else name
-
-
-def personal_fields(table_name: str) -> tuple[str, ...]:
-    try:
-        from pdpa import PERSONAL_FIELDS
-    except ImportError:  # pragma: no cover - before pdpa.py exists
-        return ("national_id", "id_value", "special_needs")
-    return PERSONAL_FIELDS.get(table_name, ())
-
-
-def sees_personal_data() -> bool:
-    try:
-        from pdpa import sees_personal_data as sees
-    except ImportError:  # pragma: no cover
-        from flask_login import current_user
-
-        return bool(getattr(current_user, "sees_personal_data", False))
-    return sees()
-
-
-def shown_value(target: Any, name: str, value: Any) -> str:
-    """A logged value as the screens show it: names not ids, labels, BE dates, yes/no."""
-    if value is None or value == "":
-        return "—"
-    table = getattr(target, "__tablename__", "")
-    if name in personal_fields(table) and not sees_personal_data():
-        if isinstance(value, bool):
-            return "—"
-        from thai.nid import mask_national_id
-
-        return mask_national_id(str(value))
-    if target is None:
-        return str(value)
-    mapper = sa_inspect(target)
-    for relation in mapper.relationships:
-        if relation.direction.name == "MANYTOONE" and any(
-            column.key == name for column in relation.local_columns
-        ):
-            related = (
-                db.session.get(relation.mapper.class_, value) if isinstance(value, int) else None
-            )
-            return str(related) if related is not None else str(value)
-    column = mapper.columns.get(name)
-    if column is not None:
-        choice = choice_of(target, name)
-        if choice is not None:
-            try:
-                return choice(value).label
-            except ValueError:
-                return str(value)
-        if isinstance(column.type, Boolean) or isinstance(value, bool):
-            return _("Yes") if value else _("No")
-        try:
-            if isinstance(column.type, DateTime):
-                return format_be_datetime(dt.datetime.fromisoformat(str(value)))
-            if isinstance(column.type, Date):
-                return format_be(dt.date.fromisoformat(str(value)))
-        except ValueError:
-            return str(value)
-    return str(value)
-
-
-def choice_of(target: Any, name: str) -> type[Choice] | None:
-    """The enumeration a column is checked against (choice_check names it "<column>_valid")."""
-    import models
-
-    constraint_name = f"{name}_valid"
-    for constraint in target.__table__.constraints:
-        if str(getattr(constraint, "name", "")).endswith(constraint_name):
-            text = str(getattr(constraint, "sqltext", ""))
-            quoted = text.count("'") // 2
-            for value in vars(models).values():
-                if (
-                    isinstance(value, type)
-                    and issubclass(value, Choice)
-                    and value is not Choice
-                    and len(value) == quoted
-                    and all(f"'{member.value}'" in text for member in value)
-                ):
-                    return value
-    return None
 
 
 # --------------------------------------------------------------------------- any admin page
