@@ -100,35 +100,27 @@ def build(size: int) -> None:
     load_reference_data()
     now = dt.datetime(2025, 1, 6, 9, 0)
     provinces = db.session.scalars(select(Province).order_by(Province.id)).all()
-    colleges = [
-        {
-            "code": f"CB{n:04d}",
-            "name_th": f"วิทยาลัยเทคนิค{provinces[n % len(provinces)].name_th} {n}",
-            "kind": AgencyKind.COLLEGE.value,
-            "province_id": provinces[n % len(provinces)].id,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for n in range(COLLEGES)
-    ]
-    hosts = [
-        {
-            "code": f"EB{n:04d}",
-            "name_th": f"บริษัท ช่างไทย {n} จำกัด",
-            "kind": AgencyKind.ESTABLISHMENT.value,
-            "province_id": provinces[n % len(provinces)].id,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for n in range(HOSTS)
-    ]
-    db.session.execute(insert(Agency), colleges + hosts)
-    college_ids = db.session.scalars(
-        select(Agency.id).where(Agency.code.like("CB%")).order_by(Agency.id)
-    ).all()
-    host_ids = db.session.scalars(
-        select(Agency.id).where(Agency.code.like("EB%")).order_by(Agency.id)
-    ).all()
+
+    def agencies(prefix: str, name: str, kind: AgencyKind, count: int) -> list[int]:
+        """count agencies of a kind over the provinces in turn; their ids in order."""
+        rows = [
+            {
+                "code": f"{prefix}{n:04d}",
+                "name_th": name.format(n=n, province=provinces[n % len(provinces)].name_th),
+                "kind": kind.value,
+                "province_id": provinces[n % len(provinces)].id,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for n in range(count)
+        ]
+        db.session.execute(insert(Agency), rows)
+        return db.session.scalars(
+            select(Agency.id).where(Agency.code.like(f"{prefix}%")).order_by(Agency.id)
+        ).all()
+
+    college_ids = agencies("CB", "วิทยาลัยเทคนิค{province} {n}", AgencyKind.COLLEGE, COLLEGES)
+    host_ids = agencies("EB", "บริษัท ช่างไทย {n} จำกัด", AgencyKind.ESTABLISHMENT, HOSTS)
     for role, email in USERS.items():
         db.session.add(User(email=email, password_hash=hash_password(PASSWORD), role=role))
     db.session.commit()
