@@ -32,11 +32,12 @@ from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from admin.base import AdminForm, SecureBaseView, SecureModelView
 from admin.validators import email_validator, strip_filter
+from admin.versioning import conflict_message, newest_log_id, posted_int
 from keys import record_ids
 from models import LetterTemplate, OfficeSettings, OutgoingLetter, db
 from processes.letters import (
@@ -298,6 +299,9 @@ class LetterTemplateView(SecureModelView):
 
 
 class SettingsForm(AdminForm):
+    # The version the form was opened on and the newest change-log row then (versioning.py).
+    record_version = HiddenField()
+    record_seen = HiddenField()
     name = StringField(_l("Office name"), validators=[DataRequired(), Length(max=255)])
     address = TextAreaField(
         _l("Address"),
@@ -391,7 +395,16 @@ class OfficeSettingsView(SecureBaseView):
             CombinedMultiDict((request.files, request.form)) if request.method == "POST" else None
         )
         form = SettingsForm(formdata=posted, obj=settings)
-        if request.method == "POST" and form.validate_on_submit():
+        stale = (
+            request.method == "POST"
+            and settings is not None
+            and posted_int(form, "record_version") not in (None, settings.version)
+        )
+        if stale:
+            # Another admin saved the settings after this form was opened: say what changed
+            # and keep this input; saving again from here is the user's choice.
+            flash(conflict_message(self, settings, posted_int(form, "record_seen"), []), "error")
+        elif request.method == "POST" and form.validate_on_submit():
             if settings is None:
                 settings = OfficeSettings()
                 db.session.add(settings)
@@ -406,6 +419,9 @@ class OfficeSettingsView(SecureBaseView):
             db.session.commit()
             flash(_("The office settings were saved."), "success")
             return redirect(url_for(".index"))
+        if request.method == "GET" or stale:
+            form.record_version.data = str(settings.version) if settings is not None else ""
+            form.record_seen.data = str(newest_log_id())
         return self.render(
             "admin/letters/settings.html",
             form=form,

@@ -7,7 +7,18 @@ import io
 import threading
 
 import pytest
-from helpers import count, csrf_token, field_errors, flash_messages, page, text_of, thai
+from helpers import (
+    count,
+    csrf_token,
+    field_errors,
+    flash_messages,
+    form_values,
+    login,
+    make_user,
+    page,
+    text_of,
+    thai,
+)
 from PIL import Image
 from rounds import make_college, make_mou, make_placement, make_teacher, placement_world
 from sqlalchemy import func, select
@@ -540,3 +551,34 @@ def test_a_subject_too_long_once_filled_in_is_refused(app, round_world):
         db.session.commit()
         with pytest.raises(LetterRefused, match="“เรื่อง” ของหนังสือยาวเกิน 500"):
             issue_announcements(db.session, round_world["eligible"], by="staff")
+
+
+def test_a_stale_settings_form_is_refused_and_says_who_changed_what(
+    app, editor_client, round_world
+):
+    make_user(app, "editor", email="second-editor@example.go.th")
+    other = app.test_client()
+    login(other, "second-editor@example.go.th")
+    mine, theirs = settings_form(editor_client), settings_form(other)
+    theirs["contact_phone"] = "02-111-1111"
+    assert other.post(SETTINGS, data=theirs).status_code == 302
+
+    mine["signatory_name"] = "นายใหม่ ลงนาม"
+    response = editor_client.post(SETTINGS, data=mine)
+    assert response.status_code == 200
+    messages = flash_messages(response)
+    assert "second-editor@example.go.th" in messages and "02-111-1111" in messages
+    with app.app_context():
+        saved = office(db.session)
+        assert saved.contact_phone == "02-111-1111"
+        assert saved.signatory_name != "นายใหม่ ลงนาม"
+    # The input is kept; saving again from the refused form is the user's choice, and keeps
+    # the other editor's change to a field this user did not touch.
+    again = form_values(response)
+    assert again["signatory_name"] == ["นายใหม่ ลงนาม"]
+    again = {name: value[0] for name, value in again.items() if name != "emblem"}
+    again["contact_phone"] = "02-111-1111"
+    assert editor_client.post(SETTINGS, data=again).status_code == 302
+    with app.app_context():
+        saved = office(db.session)
+        assert (saved.signatory_name, saved.contact_phone) == ("นายใหม่ ลงนาม", "02-111-1111")
