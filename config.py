@@ -95,8 +95,15 @@ def write_secret_key(app: Flask) -> Path | None:
 
 
 @event.listens_for(Engine, "connect")
-def sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """Enforce foreign keys, allow readers during writes and cache more pages on SQLite."""
+def connection_settings(dbapi_connection, connection_record) -> None:
+    """Per connection: on SQLite enforce foreign keys, allow readers during writes and cache
+    more pages; on PostgreSQL turn off JIT compilation, which spent 350 ms compiling the
+    home page's MOU count at a million teachers to run a query that takes 100 ms."""
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
+        return
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -19,6 +19,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
+from admin.listing import table_size_text
 from admin.placement_page import step_label
 from importers import KINDS
 from models import (
@@ -520,9 +521,11 @@ def programmes_over(lines: list[AllocationLine], url: str | None) -> Attention:
 # --------------------------------------------------------------------------- the page
 
 
-def area_counts() -> list[tuple[str, int, str]]:
+def area_counts() -> list[tuple[str, str, str]]:
+    """Each area's size as text (exact, or "about N" for a table past the lists' count
+    limit), its label and its list."""
     return [
-        (str(label), db.session.scalar(select(func.count()).select_from(model)) or 0, endpoint)
+        (str(label), table_size_text(db.session, model), endpoint)
         for label, model, endpoint in AREAS
     ]
 

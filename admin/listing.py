@@ -89,6 +89,17 @@ def estimated_rows(session: Any, model: Any) -> int:
     return int(session.scalar(select(func.max(key))) or 0)
 
 
+def table_size_text(session: Any, model: Any) -> str:
+    """How many rows a table holds, for people: exact up to the count limit, beyond it
+    "about N" from the database's statistics (a million rows are not counted one by one)."""
+    limit = count_limit()
+    total = capped_count(session, session.query(model), model, limit)
+    if total <= limit:
+        return format_decimal(total)
+    estimate = max(estimated_rows(session, model), total)
+    return _("about %(count)s", count=format_decimal(estimate))
+
+
 def _key_arg(name: str) -> int | None:
     value = request.args.get(name, type=int)
     if value is None or not -MAX_KEY <= value <= MAX_KEY:
@@ -309,4 +320,4 @@ class ListingMixin:
         return super().render(template, **kwargs)
 
 
-__all__ = ["ListingMixin", "capped_count", "estimated_rows"]
+__all__ = ["ListingMixin", "capped_count", "estimated_rows", "table_size_text"]

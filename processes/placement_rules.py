@@ -179,8 +179,14 @@ def mou_refusal(
 
 def placement_college_id() -> ColumnElement[int | None]:
     """The placement's college, else its teacher's, as an SQL expression."""
+    # Correlated to the placement the outer query reads: inside the MOU rule's EXISTS the
+    # automatic correlation does not reach two levels out, and the subquery read every
+    # placement instead (the first teacher's college, or an error on PostgreSQL).
     teacher_college = (
-        select(Teacher.college_id).where(Teacher.id == Placement.teacher_id).scalar_subquery()
+        select(Teacher.college_id)
+        .where(Teacher.id == Placement.teacher_id)
+        .correlate(Placement)
+        .scalar_subquery()
     )
     return func.coalesce(Placement.college_id, teacher_college)
 

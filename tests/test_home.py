@@ -33,6 +33,7 @@ from models import (
     ScholarshipProgramme,
     Student,
     SupervisionVisit,
+    Teacher,
     Training,
     TrainingAttendance,
     db,
@@ -675,3 +676,28 @@ def test_english_switch(app, editor_client, reference):
     assert thai(app, "Needs attention") not in text
     # Field names come in English where the record has one.
     assert "Next-generation automotive" in text
+
+
+def test_area_counts_past_the_count_limit_are_estimates(app, editor_client, records):
+    """A table larger than the lists count (a million teachers) is not counted row by row."""
+    with app.app_context():
+        college = db.session.get(Teacher, records.teacher).college_id
+        db.session.add_all(
+            Teacher(
+                national_id=make_national_id(f"1{n:011d}"),
+                first_name=f"ครู{n}",
+                last_name="ทดสอบ",
+                college_id=college,
+            )
+            for n in range(1, 6)
+        )
+        db.session.commit()
+    counts = page(editor_client.get("/admin/")).xpath('//ul[@class="area-counts"]//a')
+    teachers = next(a for a in counts if "/admin/teacher/" in a.get("href"))
+    assert teachers.xpath('string(span[@class="figure"])') == "6"
+    app.config["LIST_COUNT_LIMIT"] = 3
+    counts = page(editor_client.get("/admin/")).xpath('//ul[@class="area-counts"]//a')
+    teachers = next(a for a in counts if "/admin/teacher/" in a.get("href"))
+    assert teachers.xpath('string(span[@class="figure"])') == thai(
+        app, "about %(count)s", count="6"
+    )

@@ -129,6 +129,19 @@ def test_the_teachers_college_counts_when_the_placement_names_none(session):
     assert placement in matching(session, placement_rules.valid_mou_clause())
 
 
+def test_the_teachers_own_college_counts_when_others_come_first(session):
+    """The teacher's college is this placement's teacher's, not the first teacher's found."""
+    other_college = make_college(session, "C9002", "วิทยาลัยเทคนิคก่อนหน้า")
+    earlier = make_teacher(session, other_college, "มาก่อน", "ทดสอบ")
+    college, host, teacher = bare_world(session)
+    make_placement(session, earlier, host).college = None
+    make_mou(session, [host, college], dt.date(2024, 1, 1))
+    placement = make_placement(session, teacher, host)
+    placement.college = None
+    session.flush()
+    assert placement in matching(session, placement_rules.valid_mou_clause())
+
+
 def test_of_several_mous_the_longest_lasting_is_shown(session):
     college, host, teacher = bare_world(session)
     make_mou(session, [host, college], dt.date(2024, 1, 1), dt.date(2026, 1, 1))
