@@ -157,7 +157,7 @@ class Client:
         self.login()
         for path in (
             "/admin/teacher/",
-            "/admin/teacher/?search=สมชาย",
+            "/admin/teacher/?" + urlencode({"search": "สมชาย"}),
             "/admin/teacher/details/?id=1",
         ):
             self.request("GET", path)
