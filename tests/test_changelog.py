@@ -55,6 +55,18 @@ def other_college(app):
 # --------------------------------------------------------------------------- wording
 
 
+def log_a_reveal(records):
+    """What opening the teacher's details with the full ID writes (pdpa.log_reveal)."""
+    audit.log_event(
+        db.session,
+        "reveal",
+        table_name="teacher",
+        record_id=records.teacher,
+        changes={"where": "details", "fields": ["national_id"]},
+        actor=USERS["admin"],
+    )
+
+
 def test_a_change_made_on_a_form_reads_as_the_screen_shows_it(app, records, admin_client):
     college = other_college(app)
     make_user(app, "editor")
@@ -183,14 +195,7 @@ def test_sign_in_events_and_reveals_read_in_words(app, records, admin_client):
             changes={"email": "nobody@example.go.th", "address": "10.0.0.9"},
             actor="nobody@example.go.th",
         )
-        audit.log_event(
-            db.session,
-            "reveal",
-            table_name="teacher",
-            record_id=records.teacher,
-            changes={"where": "details", "fields": ["national_id"]},
-            actor=USERS["admin"],
-        )
+        log_a_reveal(records)
         db.session.commit()
     reveal, failed, logout, login = rows_of(admin_client.get(AUDIT))[:4]
     assert thai(app, "Logged in") in login and "10.0.0.7" in login and "admin user" in login
@@ -269,14 +274,7 @@ def test_a_viewers_record_history_masks_the_id(app, records, admin_client, viewe
 def test_a_record_page_lists_its_own_history_in_the_same_words(app, records, admin_client):
     edit_teacher(admin_client, records.teacher, position="ครูชำนาญการ")
     with app.app_context():
-        audit.log_event(
-            db.session,
-            "reveal",
-            table_name="teacher",
-            record_id=records.teacher,
-            changes={"where": "details", "fields": ["national_id"]},
-            actor=USERS["admin"],
-        )
+        log_a_reveal(records)
         db.session.commit()
     tree = page(admin_client.get(f"/admin/teacher/details/?id={records.teacher}"))
     assert tree.xpath("string(//*[@id='history-heading'])") == "ประวัติการแก้ไข"
