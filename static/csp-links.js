@@ -11,3 +11,15 @@
     }
   }, true);
 })();
+
+// A button with data-confirm (a list row's delete) posts its form only once the reader
+// confirms the question it carries: the same question Flask-Admin asked inline.
+(function () {
+  'use strict';
+  document.addEventListener('click', function (event) {
+    var button = event.target && event.target.closest && event.target.closest('button[data-confirm]');
+    if (button && !window.confirm(button.getAttribute('data-confirm'))) {
+      event.preventDefault();
+    }
+  }, true);
+})();

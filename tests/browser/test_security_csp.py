@@ -104,3 +104,20 @@ def test_the_admin_works_under_the_policy(app, live_server, browser_page, teache
 
     assert not violations, violations
     assert not console, console
+
+
+def test_a_rows_delete_button_asks_in_thai_then_deletes(app, live_server, browser_page, teacher):
+    page = browser_page
+    page.goto(f"{live_server}/login")
+    page.fill("#email", USERS["editor"])
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/admin/")
+    page.goto(f"{live_server}/admin/teacher/")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.locator("form.icon button[title]").first.click()
+    page.wait_for_url(f"{live_server}/admin/teacher/*")
+    assert asked == ["ยืนยันการลบรายการนี้หรือไม่?"]
+    with app.app_context():
+        assert db.session.get(Teacher, teacher) is None
