@@ -50,6 +50,8 @@ LABELS = {
     "occupations": _l("Occupations"),
     "qualification": _l("Qualification"),
     "qualifications": _l("Qualifications"),
+    "qualifications.code": _l("Qualification code"),
+    "qualifications.level": _l("Qualification level"),
     "level": _l("Level"),
     "units": _l("Units of competence"),
     "unit": _l("Unit of competence"),
