@@ -32,14 +32,21 @@ class SheetWriter:
         self.row = 0
         self.widths: dict[int, int] = {}
 
-    def cell(self, col: int, value: Any, style: dict | None = None, kind: str = "text") -> None:
-        text = self.cells.write(self.sheet, self.row, col, value, style, kind)
-        if text:
-            self.widths[col] = max(self.widths.get(col, 8), min(len(text) + 2, 60))
+    def cell(self, col: int, value: Any, style: dict | None = None, kind: str = "text") -> str:
+        return self.cells.write(self.sheet, self.row, col, value, style, kind)
 
     def line(self, values: list[Any], style: dict | None = None, kinds: list[str] | None = None):
+        """A row of cells; each sizes its column (to at most 60 characters)."""
         for col, value in enumerate(values):
-            self.cell(col, value, style, kinds[col] if kinds else "text")
+            text = self.cell(col, value, style, kinds[col] if kinds else "text")
+            if text:
+                self.widths[col] = max(self.widths.get(col, 8), min(len(text) + 2, 60))
+        self.row += 1
+
+    def text(self, value: str, style: dict | None = None) -> None:
+        """A line of one text (a title, a note) that runs on across the columns: it does
+        not widen the first column."""
+        self.cell(0, value, style, "code")
         self.row += 1
 
     def skip(self) -> None:
@@ -55,8 +62,7 @@ def render_xlsx(report: Report, *, english: bool = False) -> bytes:
     buffer = io.BytesIO()
     book = safe_workbook(buffer)
     out = SheetWriter(book, report.name, english=english)
-    # The title and a filter's value are text: a title like "=HYPERLINK(...)" stays words.
-    out.line([report.title], TITLE, ["code"])
+    out.text(report.title, TITLE)
     for label, value in report.filters:
         out.line([label, value], kinds=["code", "code"])
     out.skip()
@@ -64,17 +70,17 @@ def render_xlsx(report: Report, *, english: bool = False) -> bytes:
         if isinstance(block, Table):
             write_table(out, block)
         elif isinstance(block, Chart):
-            out.line([block.title], BOLD)
+            out.text(block.title, BOLD)
             out.line(["", *[name for name, _values in block.series]], HEADER)
             for index, label in enumerate(block.labels):
                 out.line([label, *[values[index] for _name, values in block.series]])
         elif isinstance(block, Facts):
             if block.title:
-                out.line([block.title], BOLD)
+                out.text(block.title, BOLD)
             for label, value in block.pairs:
                 out.line([label, value])
         elif isinstance(block, Note):
-            out.line([block.text])
+            out.text(block.text)
         out.skip()
     out.finish()
     book.close()
@@ -83,15 +89,15 @@ def render_xlsx(report: Report, *, english: bool = False) -> bytes:
 
 def write_table(out: SheetWriter, table: Table) -> None:
     if table.title:
-        out.line([table.title], BOLD)
+        out.text(table.title, BOLD)
     kinds = [column.kind for column in table.columns]
     out.line([column.title for column in table.columns], HEADER)
     if not table.rows:
-        out.line([table.empty])
+        out.text(table.empty)
         return
     for row in table.rows:
         out.line([row.get(column.key) for column in table.columns], kinds=kinds)
     if table.totals:
         out.line([table.totals.get(column.key) for column in table.columns], TOTAL, kinds)
     if table.legend:
-        out.line([table.legend])
+        out.text(table.legend)

@@ -17,14 +17,30 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from helpers import role_client, thai
+from helpers import page, role_client, thai
 from python_calamine import CalamineWorkbook
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from exports import BE_DATE, BE_DATETIME, INTEGER, MONEY, PERCENT, YEAR
-from models import Agency, Curriculum, Mou, MouParty, Placement, db
-from reports import render
+from models import (
+    Agency,
+    CompetencyUnit,
+    Curriculum,
+    CurriculumUnit,
+    Mou,
+    MouParty,
+    Placement,
+    Qualification,
+    ScholarshipAward,
+    Teacher,
+    TeacherCertificate,
+    TeacherUnit,
+    db,
+)
+from reports import REPORTS, render
 from reports.model import Chart, Column, Facts, Report, Table
+from seed.demo import load_demo
+from thai.dates import format_be
 
 # LibreOffice's CSV filter: comma, double quotes, UTF-8, from row 1, and token 9 "save cell
 # contents as shown" (without it a date is written as 24/01/2025, whatever its format).
@@ -188,6 +204,69 @@ def test_the_mou_register_twin_from_the_report_page_has_be_date_cells(register, 
     assert row_with(text, "MOU-2567-003")[3:5] == ["15 มี.ค. 2567", "10 ม.ค. 2569"]
     assert row_with(text, "MOU-2568-001")[3] == "24 ม.ค. 2568"
     assert row_with(text, "MOU-2567-003")[1] == FORMULA
+
+
+def form_values(client, name: str) -> dict[str, str]:
+    """The report form's filters as a browser would send them (its defaults)."""
+    form = page(client.get(f"/admin/reports/{name}/"))
+    fields = form.xpath('//form[@id="report-form"]//*[self::select or self::input]')
+    return {
+        field.get("name"): field.value or ""
+        for field in fields
+        if field.get("name") not in (None, "thai_digits", "csrf_token")
+    }
+
+
+def demo_choices() -> dict[str, dict[str, str]]:
+    """Whom and what to print: a teacher with units, certificates and a placement; a
+    qualification that curricula are aligned to."""
+    teacher = db.session.scalar(
+        select(Teacher.national_id)
+        .join(TeacherUnit, TeacherUnit.teacher_id == Teacher.id)
+        .join(TeacherCertificate, TeacherCertificate.teacher_id == Teacher.id)
+        .join(Placement, Placement.teacher_id == Teacher.id)
+        .limit(1)
+    )
+    qualification = db.session.scalar(
+        select(Qualification.code)
+        .join(Qualification.units)
+        .join(CurriculumUnit, CurriculumUnit.unit_id == CompetencyUnit.id)
+        .limit(1)
+    )
+    awards_year = db.session.scalar(select(func.max(ScholarshipAward.start_year)))
+    return {
+        "teacher": {"teacher": teacher},
+        "alignment": {"qualification": qualification},
+        "scholarships": {"academic_year": str(awards_year)},
+    }
+
+
+def test_every_report_twin_over_the_demo_data_shows_its_cells_as_typed(app, reference, shown):
+    with app.app_context():
+        load_demo()
+        chosen = demo_choices()
+    client = role_client(app, "editor")
+    dated = set()
+    for name in REPORTS:
+        values = {**form_values(client, name), **chosen.get(name, {}), "format": "xlsx"}
+        response = client.get(f"/admin/reports/{name}/", query_string=values)
+        assert response.status_code == 200, (name, response.get_data(as_text=True)[:500])
+        rows, text = cells_of(response.data), shown(response.data)
+        numbers = 0
+        for cell in (cell for row in rows for cell in row):
+            assert cell.data_type != "f", (name, cell.coordinate)
+            seen = text[cell.row - 1][cell.column - 1]
+            if cell.is_date:
+                dated.add(name)
+                assert cell.number_format in (BE_DATE, BE_DATETIME), (name, cell.coordinate)
+                assert seen.startswith(format_be(cell.value.date())), (name, seen)
+                assert int(seen.split()[2]) == cell.value.year + 543
+            elif cell.data_type == "n" and cell.number_format in (INTEGER, MONEY):
+                numbers += 1
+                decimals = 2 if cell.number_format == MONEY else 0
+                assert seen == f"{cell.value:,.{decimals}f}", (name, cell.coordinate, seen)
+        assert numbers, name  # every report counts something
+    assert dated == {"mous", "teacher"}  # the reports with date columns
 
 
 # --------------------------------------------------------------------------- admin exports
