@@ -39,7 +39,7 @@ from admin.history import record_entries
 from admin.labels import filter_label
 from admin.listing import ListingMixin
 from admin.versioning import StaleGuard, VersionedViewMixin
-from exports import be_text, safe_text, write_xlsx
+from exports import be_text, column_kind, safe_text, typed_value, write_xlsx
 from i18n import form_translations
 from keys import MAX_KEY, record_ids
 from models import Choice, db
@@ -84,6 +84,13 @@ EXPORT_FORMATTERS = {
     dt.datetime: be_datetime_formatter,
     dt.date: lambda view, value, name: format_be(value, style="numeric"),
     bool: bool_text_formatter,
+}
+# The XLSX export keeps dates and numbers typed (exports.write_xlsx shows them in BE and with
+# thousands separators); the CSV writes them as text.
+XLSX_FORMATTERS = {
+    kind: formatter
+    for kind, formatter in EXPORT_FORMATTERS.items()
+    if kind not in (dt.date, dt.datetime)
 }
 
 
@@ -471,12 +478,16 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
     def get_export_value(self, model: Any, name: Any) -> Any:
         return safe_text(super().get_export_value(model, name))
 
-    def export_rows(self) -> tuple[list[str], list[list[str]]]:
+    def get_xlsx_value(self, model: Any, name: Any) -> Any:
+        """An export value with its type: a date or a number stays one, text is made safe."""
+        formatters = self.column_formatters_export
+        return typed_value(self._get_list_value(None, model, name, formatters, XLSX_FORMATTERS))
+
+    def export_rows(self, typed: bool = False) -> tuple[list[str], list[list[Any]]]:
         _count, data = self._export_data()
         headers = [str(label) for _name, label in self._export_columns]
-        rows = [
-            [self.get_export_value(row, name) for name, _l in self._export_columns] for row in data
-        ]
+        value = self.get_xlsx_value if typed else self.get_export_value
+        rows = [[value(row, name) for name, _l in self._export_columns] for row in data]
         return headers, rows
 
     def export_filename(self, extension: str) -> str:
@@ -499,8 +510,9 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
         )
 
     def _export_tablib(self, export_type: str, return_url: str) -> Response:
-        headers, rows = self.export_rows()
-        content = write_xlsx(headers, rows, sheet_name=str(self.name))
+        headers, rows = self.export_rows(typed=True)
+        kinds = [column_kind(name) for name, _label in self._export_columns]
+        content = write_xlsx(headers, rows, sheet_name=str(self.name), kinds=kinds)
         return Response(
             content,
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
