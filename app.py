@@ -13,6 +13,7 @@ import click
 import fontpkg_sarabun
 from flask import Flask, Response, current_app, render_template, request, send_from_directory
 from flask.cli import AppGroup, ScriptInfo
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -202,9 +203,7 @@ def error_page(
             context["message"] = i18n.too_large_message(current_app)
             context["hint"] = str(default_message)
         elif code == 500:
-            context["hint"] = _(
-                "Time of the error: %(time)s.", time=format_be_datetime(bangkok_now())
-            )
+            context["hint"] = _("Time of the error: %(time)s.", time=error_time())
         context["back_url"] = previous_page()
         return render_error(context), code, headers
     except Exception:
@@ -214,6 +213,14 @@ def error_page(
     except Exception:
         logger.exception("the plain error page for %s could not be drawn", code)
     return Response(context["message"], code, headers, mimetype="text/plain")
+
+
+def error_time() -> str:
+    """Now, as the reader reads dates: BE in Thai, "3 Dec 2026 14:05" (CE) in English."""
+    now = bangkok_now()
+    if str(get_locale()) == "th":
+        return format_be_datetime(now)
+    return f"{now.day} {now:%b %Y %H:%M}"
 
 
 def render_error(context: dict[str, Any]) -> str:
@@ -234,7 +241,9 @@ def previous_page() -> str | None:
     if not referrer.startswith(request.host_url):
         return None
     path = "/" + referrer[len(request.host_url) :]
-    if path in (request.full_path, request.path, request.full_path.rstrip("?")):
+    # A form sent to its own address: going back to it opens the form anew, as it should.
+    here = (request.full_path, request.path, request.full_path.rstrip("?"))
+    if request.method in ("GET", "HEAD") and path in here:
         return None
     return security.safe_next(path, None)
 
