@@ -13,6 +13,8 @@ import pytest
 from helpers import PASSWORD, USERS, thai
 from playwright.sync_api import expect
 
+from security import admin_message
+
 NOTHING_MATCHES = "ไม่มีหน่วยงานชื่อนี้ zzqx"
 
 
@@ -70,6 +72,24 @@ def test_a_list_filters_select_says_so_in_thai(app, live_server, browser_page, t
     drop.locator("input.select2-input").fill(NOTHING_MATCHES)
     expect(drop.locator(".select2-no-results")).to_have_text(thai(app, "No matches found"))
     page.screenshot(path=str(tmp_path / "filter-th.png"))
+    page.keyboard.press("Escape")
+
+    # "Province in list": Flask-Admin's tags box asks for comma-separated values in English.
+    with app.test_request_context():
+        in_list = admin_message(app, "in list", "th")
+    page.locator(".dropdown-menu.field-filters").locator("xpath=..").locator(
+        "a.dropdown-toggle"
+    ).first.click()
+    page.locator(".field-filters a.filter").nth(1).click()
+    page.locator(".filters tr").last.locator(".select2-container a.select2-choice").click()
+    drop = page.locator("#select2-drop:visible")
+    drop.locator("input.select2-input").fill(in_list)
+    drop.locator(".select2-result-selectable", has_text=in_list).first.click()
+    page.locator(".filters tr").last.locator(".select2-container-multi input").click()
+    expect(page.locator("#select2-drop:visible .select2-no-results")).to_have_text(
+        thai(app, "Enter comma separated values")
+    )
+    page.screenshot(path=str(tmp_path / "filter-in-list-th.png"))
 
 
 @pytest.mark.csrf
