@@ -32,6 +32,7 @@ from markupsafe import Markup
 from sqlalchemy import Integer, UniqueConstraint, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import NotFound
 from werkzeug.utils import secure_filename
 
 from admin.fields import ThaiModelConverter
@@ -310,6 +311,44 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
         if page is not None:
             page = min(max(page, 0), MAX_KEY // 1000)
         return super().get_list(page, *args, **kwargs)
+
+    def _handle_view(self, name: str, **kwargs: Any):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is None and name in ("details_view", "edit_view"):
+            self.refuse_missing_record(name)
+        return refused
+
+    def refuse_missing_record(self, name: str) -> None:
+        """A details or edit page for a record that is not there: a 404 naming its kind.
+
+        Flask-Admin would flash a message and show the list instead, which reads as if the
+        link had worked. Left to Flask-Admin: a page the role may not open, and no id at all.
+        """
+        allowed = self.can_view_details if name == "details_view" else self.can_edit
+        record_id = request.args.get("id")
+        if not allowed or record_id is None or self.get_one(record_id) is not None:
+            return
+        kind = str(self.name)
+        shown = record_id if record_id.isdigit() and len(record_id) <= 20 else None
+        if shown:
+            message = _(
+                'There is no record number %(id)s in "%(kind)s": it may have been deleted, '
+                "or the link may be out of date.",
+                id=shown,
+                kind=kind,
+            )
+        else:
+            message = _(
+                'The record asked for is not in "%(kind)s": the link may be out of date.',
+                kind=kind,
+            )
+        missing = NotFound()
+        missing.page_title = _("Record not found")  # type: ignore[attr-defined]
+        missing.page_message = message  # type: ignore[attr-defined]
+        missing.page_links = [  # type: ignore[attr-defined]
+            (self.get_url(".index_view"), _('Go to the list "%(kind)s"', kind=kind))
+        ]
+        raise missing
 
     def get_one(self, id: Any) -> Any:  # noqa: A002 - Flask-Admin's own name
         """Return the record with this id, or None for an id no integer key can hold.
