@@ -35,3 +35,15 @@ def test_the_announcement_letter_names_only_embedded_fonts():
     listed = fonts(render_letters([a_letter(1)], settings()))
     assert listed
     assert all(emb == "yes" for _name, emb in listed), listed
+
+
+def test_brackets_stay_with_their_word_when_a_cell_wraps():
+    from reports.pdffonts import REGULAR, register_fonts
+    from reports.thaitext import wrap
+
+    register_fonts()
+    for width in range(20, 120, 4):
+        lines = wrap("จำนวนเงินทั้งหมด(บาท)", REGULAR, 9, width)
+        assert not any(line.endswith("(") or line.startswith(")") for line in lines), lines
+        if width >= 30:
+            assert any("(บาท)" in line for line in lines), lines
