@@ -175,3 +175,17 @@ def mou_data(records, **changes):
     }
     data.update(changes)
     return data
+
+
+def add_failing_routes(app):
+    """Two routes no screen has: /test-crash fails as a bug would (500), /test-forbidden
+    refuses as an access rule would (403)."""
+    from flask import abort
+
+    @app.route("/test-crash")
+    def crash():
+        raise RuntimeError("a bug")
+
+    @app.route("/test-forbidden")
+    def forbidden():
+        abort(403)

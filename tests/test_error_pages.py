@@ -12,8 +12,17 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import abort
-from helpers import THAI, USERS, csrf_token, login, make_user, page, text_of, thai
+from helpers import (
+    THAI,
+    USERS,
+    add_failing_routes,
+    csrf_token,
+    login,
+    make_user,
+    page,
+    text_of,
+    thai,
+)
 from test_security_headers import assert_secured
 
 from models import Teacher
@@ -26,15 +35,7 @@ NONCE = re.compile(r"'nonce-([A-Za-z0-9_-]+)'")
 @pytest.fixture
 def crashing(app):
     """Routes that fail as a bug or a refusal would, and a small upload limit."""
-
-    @app.route("/test-crash")
-    def crash():
-        raise RuntimeError("a bug")
-
-    @app.route("/test-forbidden")
-    def forbidden():
-        abort(403)
-
+    add_failing_routes(app)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.config["MAX_CONTENT_LENGTH"] = 1024
     return app
