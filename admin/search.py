@@ -33,7 +33,7 @@ from sqlalchemy import table as sql_table
 import search_index
 from models import Student, Teacher, db
 from thai.digits import to_arabic_digits
-from thai.names import _match_prefix
+from thai.names import match_prefix
 from thai.nid import clean_g_code, clean_national_id
 from thai.text import normalize_text
 
@@ -61,7 +61,7 @@ def _without_prefix(term: str) -> str:
     A word that is only a title ("นาย") leaves "" and is no constraint: every listed person has
     some title, so it narrows nothing a user means, and it must not make the search match nobody.
     """
-    _prefix, end = _match_prefix(term)
+    _prefix, end = match_prefix(term)
     return term[end:]
 
 
