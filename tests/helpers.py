@@ -189,3 +189,23 @@ def add_failing_routes(app):
     @app.route("/test-forbidden")
     def forbidden():
         abort(403)
+
+
+def admin_message(app, message: str, language: str) -> str:
+    """A Flask-Admin message as its templates show it in a language.
+
+    Read from the catalogues themselves (the app's first, then Flask-Admin's): asking
+    Flask-Admin's domain outside one of its views would cache its catalogue without the
+    app's translations for every view after.
+    """
+    from babel.support import Translations
+    from flask_admin import translations
+
+    folders = [admin.translations_path for admin in app.extensions.get("admin", [])]
+    folders = [*[f for f in folders if f], translations.__path__[0]]
+    for folder in folders:
+        catalogue = Translations.load(folder, [language], "admin")
+        text = catalogue.gettext(message)
+        if text != message:
+            return text
+    return message

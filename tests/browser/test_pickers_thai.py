@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import PASSWORD, USERS, thai
+from helpers import PASSWORD, USERS, admin_message, thai
 from playwright.sync_api import expect
-
-from security import admin_message
 
 NOTHING_MATCHES = "ไม่มีหน่วยงานชื่อนี้ zzqx"
 
