@@ -20,8 +20,9 @@ from flask import (
 from flask_admin import BaseView
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_gettext
-from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla import ModelView, tools
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.tools import is_relationship
 from flask_admin.model import typefmt
 from flask_admin.model.filters import BaseIntFilter, BaseIntListFilter
 from flask_babel import gettext as _
@@ -31,13 +32,15 @@ from markupsafe import Markup
 from sqlalchemy import Integer, UniqueConstraint, func, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import NotFound
 from werkzeug.utils import secure_filename
 
 from admin.fields import ThaiModelConverter
 from admin.history import record_entries
+from admin.labels import filter_label
 from admin.listing import ListingMixin
 from admin.versioning import StaleGuard, VersionedViewMixin
-from exports import be_text, safe_text, write_xlsx
+from exports import be_text, column_kind, safe_text, typed_value, write_xlsx
 from i18n import form_translations
 from keys import MAX_KEY, record_ids
 from models import Choice, db
@@ -82,6 +85,13 @@ EXPORT_FORMATTERS = {
     dt.datetime: be_datetime_formatter,
     dt.date: lambda view, value, name: format_be(value, style="numeric"),
     bool: bool_text_formatter,
+}
+# The XLSX export keeps dates and numbers typed (exports.write_xlsx shows them in BE and with
+# thousands separators); the CSV writes them as text.
+XLSX_FORMATTERS = {
+    kind: formatter
+    for kind, formatter in EXPORT_FORMATTERS.items()
+    if kind not in (dt.date, dt.datetime)
 }
 
 
@@ -137,6 +147,55 @@ def db_options(load: Any) -> Any:
 def choice_filter(column: Any, label: Any, choice: type[Choice]) -> FilterEqual:
     """Return an equality filter offering an enumeration's labels."""
     return FilterEqual(column, label, options=lambda: choice.choices())
+
+
+# --------------------------------------------------------------------------- filter names
+
+
+def untranslated(text: Any) -> str:
+    """A lazy label's English msgid, whatever the reader's language."""
+    return str(getattr(text, "_args", (text,))[0])
+
+
+def is_relationship_path(model: Any, path: str) -> bool:
+    """Whether a column path ("college", "college.province") ends on a relationship."""
+    attr, _joins = tools.get_field_with_path(model, path)
+    return attr is not None and is_relationship(attr)
+
+
+def column_path(model: Any, flt: Any) -> str:
+    """A hand-made filter's column as a path: "status", "agency.name_th"."""
+    key = getattr(flt, "key_name", None)
+    if isinstance(key, str):
+        return key
+    column = getattr(flt, "column", None)
+    table = getattr(column, "table", None)
+    name = getattr(column, "key", None) or getattr(column, "name", None) or "filter"
+    if table is not None and table is not getattr(model, "__table__", None):
+        return f"{table.name}.{name}"
+    return str(name)
+
+
+def filter_url_name(model: Any, flt: Any) -> str:
+    """A filter's name in list URLs (flt0_<name>=value), the same in every language.
+
+    A fixed `url_name` is kept (the placement list's contract, ?flt_mou=0). A filter made
+    from a column path is named after the path and the operation (department_contains,
+    college_province_name_th_equals). A hand-made filter keeps the name its English label
+    gives it (record_type_equals), or is named after its column when the label is not a
+    translatable English text.
+    """
+    fixed = getattr(flt, "url_name", "")
+    if fixed:
+        return fixed
+    operation = untranslated(flt.operation())
+    path = getattr(flt, "samatta_path", None)
+    if path is None and hasattr(flt.name, "_args"):
+        path = untranslated(flt.name)
+    if path is None or not re.search(r"[a-z0-9]", path.lower()):
+        path = column_path(model, flt)
+    name = re.sub(r"[^a-z0-9]+", "_", f"{path} {operation}".lower())
+    return name.strip("_")
 
 
 # --------------------------------------------------------------------------- access
@@ -253,6 +312,44 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
             page = min(max(page, 0), MAX_KEY // 1000)
         return super().get_list(page, *args, **kwargs)
 
+    def _handle_view(self, name: str, **kwargs: Any):
+        refused = super()._handle_view(name, **kwargs)
+        if refused is None and name in ("details_view", "edit_view"):
+            self.refuse_missing_record(name)
+        return refused
+
+    def refuse_missing_record(self, name: str) -> None:
+        """A details or edit page for a record that is not there: a 404 naming its kind.
+
+        Flask-Admin would flash a message and show the list instead, which reads as if the
+        link had worked. Left to Flask-Admin: a page the role may not open, and no id at all.
+        """
+        allowed = self.can_view_details if name == "details_view" else self.can_edit
+        record_id = request.args.get("id")
+        if not allowed or record_id is None or self.get_one(record_id) is not None:
+            return
+        kind = str(self.name)
+        shown = record_id if record_id.isdigit() and len(record_id) <= 20 else None
+        if shown:
+            message = _(
+                'There is no record number %(id)s in "%(kind)s": it may have been deleted, '
+                "or the link may be out of date.",
+                id=shown,
+                kind=kind,
+            )
+        else:
+            message = _(
+                'The record asked for is not in "%(kind)s": the link may be out of date.',
+                kind=kind,
+            )
+        missing = NotFound()
+        missing.page_title = _("Record not found")  # type: ignore[attr-defined]
+        missing.page_message = message  # type: ignore[attr-defined]
+        missing.page_links = [  # type: ignore[attr-defined]
+            (self.get_url(".index_view"), _('Go to the list "%(kind)s"', kind=kind))
+        ]
+        raise missing
+
     def get_one(self, id: Any) -> Any:  # noqa: A002 - Flask-Admin's own name
         """Return the record with this id, or None for an id no integer key can hold.
 
@@ -290,18 +387,45 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
             kept.append((idx, name, value))
         return kept
 
+    # ----------------------------------------------------------------- filter names
+
+    def scaffold_filters(self, name: Any) -> Any:
+        """Flask-Admin's filters for a column path, named and labelled after the path."""
+        filters = super().scaffold_filters(name)
+        if isinstance(name, str):
+            for flt in filters or ():
+                path = name
+                if is_relationship_path(self.model, name):
+                    path = f"{name}.{flt.column.key}"
+                flt.samatta_path = path
+                flt.name = filter_label(self.column_labels, path)
+        return filters
+
+    def get_filters(self) -> Any:
+        """The list's filters, each with a URL name of its own (see get_filter_arg)."""
+        filters = super().get_filters()
+        taken: set[str] = set()
+        for flt in filters or ():
+            arg = base_arg = filter_url_name(self.model, flt)
+            if arg in taken:
+                label = re.sub(r"[^a-z0-9]+", "_", untranslated(flt.name).lower()).strip("_")
+                arg = f"{base_arg}_{label}" if label else base_arg
+            suffix = 2
+            while arg in taken:
+                arg, suffix = f"{base_arg}_{suffix}", suffix + 1
+            taken.add(arg)
+            flt.samatta_arg = arg
+        return filters
+
     def get_filter_arg(self, index: int, flt: Any) -> str:
-        """Name a filter in list URLs after its untranslated label and operation.
+        """Name a filter in list URLs after its column path and operation, in any language.
 
         Flask-Admin names it after the label in the reader's language and keeps only a-z
         and digits: every Thai label becomes "", so the filters collide ("_equals") and a
-        link or a bookmark filters on the wrong column, or on nothing.
+        link or a bookmark filters on the wrong column, or on nothing. A filter with a
+        fixed `url_name` (the placement list's contract) keeps it.
         """
-        label = getattr(flt.name, "_args", (flt.name,))[0]
-        operation = flt.operation()
-        operation = getattr(operation, "_args", (operation,))[0]
-        name = re.sub(r"[^a-z0-9 ]", "", f"{label} {operation}".lower())
-        return re.sub(r" +", "_", name.strip())
+        return getattr(flt, "samatta_arg", None) or filter_url_name(self.model, flt)
 
     def _get_filter_groups(self) -> Any:
         # Options such as fiscal years come from the database: read them on every list page.
@@ -393,12 +517,16 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
     def get_export_value(self, model: Any, name: Any) -> Any:
         return safe_text(super().get_export_value(model, name))
 
-    def export_rows(self) -> tuple[list[str], list[list[str]]]:
+    def get_xlsx_value(self, model: Any, name: Any) -> Any:
+        """An export value with its type: a date or a number stays one, text is made safe."""
+        formatters = self.column_formatters_export
+        return typed_value(self._get_list_value(None, model, name, formatters, XLSX_FORMATTERS))
+
+    def export_rows(self, typed: bool = False) -> tuple[list[str], list[list[Any]]]:
         _count, data = self._export_data()
         headers = [str(label) for _name, label in self._export_columns]
-        rows = [
-            [self.get_export_value(row, name) for name, _l in self._export_columns] for row in data
-        ]
+        value = self.get_xlsx_value if typed else self.get_export_value
+        rows = [[value(row, name) for name, _l in self._export_columns] for row in data]
         return headers, rows
 
     def export_filename(self, extension: str) -> str:
@@ -421,8 +549,9 @@ class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin,
         )
 
     def _export_tablib(self, export_type: str, return_url: str) -> Response:
-        headers, rows = self.export_rows()
-        content = write_xlsx(headers, rows, sheet_name=str(self.name))
+        headers, rows = self.export_rows(typed=True)
+        kinds = [column_kind(name) for name, _label in self._export_columns]
+        content = write_xlsx(headers, rows, sheet_name=str(self.name), kinds=kinds)
         return Response(
             content,
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -35,7 +35,7 @@ from admin.base import SecureBaseView
 from i18n import form_translations
 from importers import KINDS, ReadError, service
 from importers.results import NEW, REJECTED, UNCHANGED, UPDATED
-from importers.templates import build_template, is_required, template_filename
+from importers.templates import build_template, column_guide, is_required, template_filename
 from importers.undo import UnknownBatch, undo_batch
 from models import ImportBatch, ImportStatus, PlacementRound, db
 from thai.dates import fiscal_year_label
@@ -165,6 +165,7 @@ class ImportView(SecureBaseView):
                 "columns": [
                     (column.title, is_required(importer, column)) for column in importer.columns
                 ],
+                "guide": column_guide(importer),
                 "needs_round": kind in ROUND_KINDS,
             }
             for kind, importer in KINDS.items()

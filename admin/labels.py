@@ -1,5 +1,9 @@
 """Column labels shared by every screen (one attribute name, one label)."""
 
+from typing import Any
+
+from flask_babel import LazyString
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 LABELS = {
@@ -46,6 +50,8 @@ LABELS = {
     "occupations": _l("Occupations"),
     "qualification": _l("Qualification"),
     "qualifications": _l("Qualifications"),
+    "qualifications.code": _l("Qualification code"),
+    "qualifications.level": _l("Qualification level"),
     "level": _l("Level"),
     "units": _l("Units of competence"),
     "unit": _l("Unit of competence"),
@@ -175,3 +181,53 @@ LABELS = {
     "contact_email": _l("Contact e-mail"),
     "emblem_path": _l("Garuda emblem (PNG or JPEG)"),
 }
+
+
+# --------------------------------------------------------------------------- filter labels
+
+
+NAME_COLUMNS = {"name_th", "name"}
+
+
+def _known(labels: dict, path: str) -> Any:
+    return labels.get(path) or LABELS.get(path)
+
+
+def _lower_first(text: str) -> str:
+    """'College' -> 'college' inside a sentence; 'MOU' stays as written (Thai is unchanged)."""
+    if len(text) > 1 and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def path_label(labels: dict, path: str) -> Any:
+    """The label of a dotted column path, in the reader's language, or None if unknown.
+
+    "college.province.name_th" -> "Province of the college" / "จังหวัดของสถานศึกษา": the
+    view's own label for the whole path first, then the longest labelled tail, "of" the
+    label of what leads to it.
+    """
+    known = _known(labels, path)
+    if known:
+        return known
+    parts = path.split(".")
+    if len(parts) > 1 and parts[-1] in NAME_COLUMNS:
+        # A record's name stands for the record: "provider.name_th" is the provider.
+        named = path_label(labels, ".".join(parts[:-1]))
+        if named:
+            return named
+    for cut in range(1, len(parts)):
+        what = _known(labels, ".".join(parts[cut:]))
+        whose = path_label(labels, ".".join(parts[:cut]))
+        if what and whose:
+            return LazyString(
+                lambda what=what, whose=whose: _(
+                    "%(what)s of the %(whose)s", what=what, whose=_lower_first(str(whose))
+                )
+            )
+    return None
+
+
+def filter_label(labels: dict, path: str) -> Any:
+    """A list filter's label for a column path; the path itself if no label is known."""
+    return path_label(labels, path) or path

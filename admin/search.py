@@ -33,6 +33,7 @@ from sqlalchemy import table as sql_table
 import search_index
 from models import Student, Teacher, db
 from thai.digits import to_arabic_digits
+from thai.names import match_prefix
 from thai.nid import clean_g_code, clean_national_id
 from thai.text import normalize_text
 
@@ -52,6 +53,16 @@ def may_see_personal_data() -> bool:
 
         return bool(getattr(current_user, "sees_personal_data", False))
     return bool(sees_personal_data())
+
+
+def _without_prefix(term: str) -> str:
+    """The name in a word typed with its title glued on, as Thai users write it ("นายวิทยา").
+
+    A word that is only a title ("นาย") leaves "" and is no constraint: every listed person has
+    some title, so it narrows nothing a user means, and it must not make the search match nobody.
+    """
+    _prefix, end = match_prefix(term)
+    return term[end:]
 
 
 def _like_escape(term: str) -> str:
@@ -109,8 +120,8 @@ class PersonSearch:
                     # Part of an ID is no search for those who may not see IDs.
                     return false()
                 id_terms.append(_SEPARATORS.sub("", digits).upper())
-            else:
-                name_terms.append(term)
+            elif rest := _without_prefix(term):
+                name_terms.append(rest)
         if dialect == "sqlite":
             return self._sqlite(name_terms, id_terms)
         return self._generic(name_terms, id_terms, dialect)
@@ -177,6 +188,10 @@ class PersonSearch:
         phrases = []
         for term in typed.split():
             digits = to_arabic_digits(term)
+            if not _ID_TERM.fullmatch(digits):
+                term = _without_prefix(term)
+                if not term:
+                    continue
             if len(term) < TRIGRAM:
                 return None
             if _ID_TERM.fullmatch(digits):
@@ -187,6 +202,8 @@ class PersonSearch:
                 )
             else:
                 phrases.append(f"{{{names}}} : {_phrase(term)}")
+        if not phrases:
+            return None
         rows = self._matches(phrases).limit(limit + 1).subquery()
         return db.session.scalar(select(func.count()).select_from(rows))
 

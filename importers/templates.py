@@ -1,8 +1,10 @@
 """A blank workbook per kind of import, built from the importer's columns, to send out and fill in.
 
-The data sheet has the Thai headers (required ones marked "*") and one example row; an
-instructions sheet (คำอธิบาย) says what each column holds; enumerated columns get a
-drop-down list, and IDs, phone numbers and dates are text cells so that Excel keeps their
+The data sheet (ข้อมูล) has only the Thai headers (required ones marked "*"), so a template
+sent back untouched imports nothing; the instructions sheet (คำอธิบาย) shows an example row
+and says what each column holds and which other headers are accepted. Enumerated columns
+get a drop-down list of the values the importer accepts (a few free-text ones a list of the
+usual values), and IDs, phone numbers and dates are text cells so that Excel keeps their
 leading zeros and does not turn a BE date into a Christian-era one.
 """
 
@@ -10,7 +12,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
 
+import geothai
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -18,6 +23,7 @@ from exports import safe_workbook
 from importers import KINDS, cells
 from importers.columns import Column
 from importers.importer import Importer
+from thai.text import thai_sort_key
 
 DATA_SHEET = "ข้อมูล"
 HELP_SHEET = "คำอธิบาย"
@@ -39,12 +45,97 @@ GENERAL_NOTES = (
     "แถวแรกของแผ่นงาน “ข้อมูล” เป็นหัวคอลัมน์ ห้ามแก้ชื่อหัวคอลัมน์ (เรียงลำดับใหม่ได้ เพิ่มคอลัมน์อื่นได้ "
     "แต่ระบบจะไม่นำเข้าคอลัมน์ที่ไม่รู้จัก)",
     "คอลัมน์ที่มีเครื่องหมาย * ต้องกรอกทุกแถว",
-    "แถวที่ 2 เป็นตัวอย่าง ลบหรือเขียนทับก่อนส่งไฟล์",
+    "กรอกข้อมูลตั้งแต่แถวที่ 2 ของแผ่นงาน “ข้อมูล” แถวตัวอย่างอยู่ในแผ่นงานนี้ด้านล่าง ไม่ต้องคัดลอกไปด้วย",
+    "คอลัมน์ที่มีรายการ (ลูกศรที่มุมเซลล์) ให้เลือกจากรายการ หรือพิมพ์ค่าอื่นที่ระบบรับได้ ตามที่บอกไว้ในคอลัมน์ “ค่าที่ใช้ได้”",
     "วันที่ให้กรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น 24/01/2568",
     "เลขประจำตัว รหัส และเบอร์โทรศัพท์ กรอกเป็นข้อความ (เซลล์ถูกจัดรูปแบบเป็นข้อความไว้แล้ว)",
     "ถ้ามีแถวใดไม่ถูกต้อง ระบบจะแจ้งเลขแถว คอลัมน์และเหตุผล และจะไม่บันทึกข้อมูลจนกว่าจะแก้ไข "
     "หรือเลือกบันทึกเฉพาะแถวที่ถูกต้อง",
 )
+
+
+EXAMPLE_TITLE = "ตัวอย่างการกรอก (แถวตัวอย่าง ไม่ต้องคัดลอกไปยังแผ่นงาน “ข้อมูล”)"
+# Columns the importers read without a list of their own: the levels and provinces they
+# accept (they also take "4", "ชั้น 4", English names and province codes), and the usual
+# values of free-text columns (any other is kept).
+LEVELS = tuple(f"ระดับ {level}" for level in range(1, 9))
+PREFIXES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ว่าที่ร้อยตรีหญิง", "ดร.")
+POSITIONS = ("ครู", "ครูผู้ช่วย", "พนักงานราชการ (ครู)", "ครูอัตราจ้าง")
+STANDINGS = ("ชำนาญการ", "ชำนาญการพิเศษ", "เชี่ยวชาญ", "เชี่ยวชาญพิเศษ")
+OPEN_LIST = "(พิมพ์ค่าอื่นได้)"
+# A list longer than this is named by a few of its values (all of them are in the drop-down).
+LONG_LIST = 20
+
+
+@cache
+def province_names() -> tuple[str, ...]:
+    """The 77 provinces' Thai names in dictionary order, as the reference data holds them."""
+    return tuple(sorted((p.name_th for p in geothai.provinces()), key=thai_sort_key))
+
+
+def extra_lists() -> dict[tuple[str, str], tuple[tuple[str, ...], bool]]:
+    """(kind, column) -> (values, other values taken too) for columns without choices."""
+    return {
+        ("standards", "level"): (LEVELS, False),
+        ("agencies", "province"): (province_names(), False),
+        ("placements", "province"): (province_names(), False),
+        ("teachers", "prefix"): (PREFIXES, True),
+        ("scholarships", "prefix"): (PREFIXES, True),
+        ("teachers", "position"): (POSITIONS, True),
+        ("teachers", "academic_standing"): (STANDINGS, True),
+    }
+
+
+def column_values(importer: type[Importer], column: Column) -> tuple[tuple[str, ...], bool]:
+    """The values a column's drop-down offers, and whether any other value is taken as well.
+
+    An enumerated column offers the labels its parser accepts (it also takes their English
+    labels and codes, and refuses anything else); a free-text column may offer its usual
+    values and keeps any other.
+    """
+    if column.choices:
+        return column.choices, False
+    return extra_lists().get((importer.kind, column.name), ((), True))
+
+
+def values_text(importer: type[Importer], column: Column) -> str:
+    """The values a column takes, as the instructions sheet and the upload page say them."""
+    values, open_list = column_values(importer, column)
+    if not values:
+        return ""
+    if len(values) > LONG_LIST:
+        text = f"เลือกจากรายการในเซลล์ ({len(values)} ค่า เช่น {', '.join(values[:3])} …)"
+    else:
+        text = ", ".join(values)
+    return f"{text} {OPEN_LIST}" if open_list else text
+
+
+@dataclass(frozen=True)
+class ColumnGuide:
+    """A column as the upload page describes it, from the importer's own definitions."""
+
+    title: str
+    required: bool
+    # The other headers the importer accepts for it (importers/headers.py matches them).
+    aliases: tuple[str, ...]
+    # The values its template's drop-down offers, and whether any other value is kept.
+    values: tuple[str, ...]
+    open_list: bool
+
+    @property
+    def long_list(self) -> bool:
+        """Too many values to list (the 77 provinces): the page names a few."""
+        return len(self.values) > LONG_LIST
+
+
+def column_guide(importer: type[Importer]) -> list[ColumnGuide]:
+    """Every column of an import kind: its header, other accepted headers and its values."""
+    guide = []
+    for column in importer.columns:
+        values, open_list = column_values(importer, column)
+        required = is_required(importer, column)
+        guide.append(ColumnGuide(column.title, required, column.headers[1:], values, open_list))
+    return guide
 
 
 def template_filename(kind: str) -> str:
@@ -115,9 +206,11 @@ def build_template(kind: str) -> bytes:
             {"bold": True, "bg_color": "#FDE9D9", "border": 1, "text_wrap": True, "valign": "top"}
         ),
         "text": book.add_format({"num_format": "@"}),
-        "example": book.add_format({"num_format": "@", "font_color": "#666666"}),
-        "example_general": book.add_format({"font_color": "#666666"}),
+        "example": book.add_format(
+            {"font_color": "#555555", "bg_color": "#F4F4F4", "border": 1, "text_wrap": True}
+        ),
         "title": book.add_format({"bold": True, "font_size": 14}),
+        "title_small": book.add_format({"bold": True}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
     }
     data = book.add_worksheet(DATA_SHEET)
@@ -132,15 +225,12 @@ def build_template(kind: str) -> bytes:
         data.write_string(0, col, header, formats["required" if required else "header"])
         if column.help:
             data.write_comment(0, col, column.help, {"x_scale": 2, "y_scale": 1.5})
-        if column.example:
-            data.write_string(
-                1, col, column.example, formats["example" if text else "example_general"]
-            )
-        if column.choices:
+        values, open_list = column_values(importer, column)
+        if values:
             if lists is None:
                 lists = book.add_worksheet(LISTS_SHEET)
                 lists.hide()
-            add_choice_list(data, lists, col, column)
+            add_choice_list(data, lists, col, column, values, open_list)
     data.freeze_panes(1, 0)
     data.set_row(0, 36)
     data.activate()
@@ -149,23 +239,42 @@ def build_template(kind: str) -> bytes:
     return buffer.getvalue()
 
 
-def add_choice_list(data: Worksheet, lists: Worksheet, col: int, column: Column) -> None:
-    """Offer a column's accepted values as a drop-down (a warning, not a refusal, when typed)."""
+def add_choice_list(
+    data: Worksheet,
+    lists: Worksheet,
+    col: int,
+    column: Column,
+    values: Sequence[str],
+    open_list: bool,
+) -> None:
+    """Offer a column's values as a drop-down: a warning when another value is typed into an
+    enumerated column (the importer also takes English labels and codes), a note in a
+    free-text one."""
     options: dict[str, object] = {
         "validate": "list",
-        "error_type": "warning",
-        "error_title": "ค่าที่ไม่อยู่ในรายการ",
-        "error_message": "ค่านี้ไม่อยู่ในรายการที่ระบบรู้จัก ตรวจสอบอีกครั้ง",
         "input_title": column.title[:32],
-        "input_message": "เลือกจากรายการ",
     }
-    if len(",".join(column.choices)) <= INLINE_LIST_LIMIT:
-        options["source"] = list(column.choices)
+    if open_list:
+        options |= {
+            "error_type": "information",
+            "error_title": "ค่าที่ไม่อยู่ในรายการ",
+            "error_message": "ค่านี้ไม่อยู่ในรายการที่ใช้บ่อย บันทึกได้ตามที่พิมพ์",
+            "input_message": "เลือกจากรายการ หรือพิมพ์ค่าอื่น",
+        }
     else:
-        for row, choice in enumerate(column.choices):
-            lists.write_string(row, col, choice)
+        options |= {
+            "error_type": "warning",
+            "error_title": "ค่าที่ไม่อยู่ในรายการ",
+            "error_message": "ค่านี้ไม่อยู่ในรายการที่ระบบรู้จัก ตรวจสอบอีกครั้ง",
+            "input_message": "เลือกจากรายการ",
+        }
+    if len(",".join(values)) <= INLINE_LIST_LIMIT:
+        options["source"] = list(values)
+    else:
+        for row, value in enumerate(values):
+            lists.write_string(row, col, value)
         letter = xl_col_to_name(col)
-        options["source"] = f"='{LISTS_SHEET}'!${letter}$1:${letter}${len(column.choices)}"
+        options["source"] = f"='{LISTS_SHEET}'!${letter}$1:${letter}${len(values)}"
     data.data_validation(1, col, LAST_ROW, col, options)
 
 
@@ -192,7 +301,7 @@ def write_instructions(
         sheet.merge_range(row, 0, row, 5, f"• {note}", formats["wrap"])
         sheet.set_row(row, 30)
         row += 1
-    row += 1
+    row = write_example(sheet, importer, shown, row + 1, formats) + 1
     headers = ("คอลัมน์", "ต้องกรอก", "คำอธิบาย", "ค่าที่ใช้ได้", "ชื่อหัวคอลัมน์อื่นที่รับได้", "ตัวอย่าง")
     for col, header in enumerate(headers):
         sheet.write_string(row, col, header, formats["header"])
@@ -205,9 +314,32 @@ def write_instructions(
             title,
             requirement_text(importer, column),
             column.help,
-            ", ".join(column.choices),
+            values_text(importer, column),
             ", ".join(column.headers[1:]),
             column.example,
         )
         for col, value in enumerate(values):
             sheet.write_string(row, col, value, formats["wrap"])
+
+
+def write_example(
+    sheet: Worksheet,
+    importer: type[Importer],
+    shown: Sequence[Column],
+    row: int,
+    formats: dict,
+) -> int:
+    """An example row under the data sheet's headers, on the instructions sheet (which an
+    import never reads as data); return the row after it."""
+    sheet.write_string(row, 0, EXAMPLE_TITLE, formats["title_small"])
+    for col, column in enumerate(shown):
+        required = is_required(importer, column)
+        title = column.title + (REQUIRED_MARK if required else "")
+        sheet.write_string(row + 1, col, title, formats["required" if required else "header"])
+        if column.example:
+            sheet.write_string(row + 2, col, column.example, formats["example"])
+        else:
+            sheet.write_blank(row + 2, col, None, formats["example"])
+    if len(shown) > 6:
+        sheet.set_column(6, len(shown) - 1, 22)
+    return row + 3

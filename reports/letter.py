@@ -336,6 +336,8 @@ class LetterCanvas(Canvas):
     """Numbers each letter's pages once the whole document is laid out."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Sarabun from the start: ReportLab's default Helvetica would be named, never embedded.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR
         super().__init__(*args, **kwargs)
         self.mark: tuple[int, str, str] = (0, "letter", "")
         self.pages: list[tuple[dict[str, Any], tuple[int, str, str]]] = []

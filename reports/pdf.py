@@ -83,6 +83,8 @@ class NumberedCanvas(Canvas):
     """A canvas that knows the page count when it draws each page's footer."""
 
     def __init__(self, *args: Any, report_footer=None, **kwargs: Any) -> None:
+        # Sarabun from the start: ReportLab's default Helvetica would be named, never embedded.
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or REGULAR
         super().__init__(*args, **kwargs)
         self.pages: list[dict[str, Any]] = []
         self.report_footer = report_footer

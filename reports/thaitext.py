@@ -62,6 +62,27 @@ def thai_words(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+OPENING = set("([{\u201c\u2018")
+CLOSING = set(")]}\u201d\u2019,.;:!?%")
+
+
+def glued(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Words with brackets kept on them: "(" joins the word after, ")" the word before."""
+    out: list[str] = []
+    carry = ""
+    for word in words:
+        if word and all(char in OPENING for char in word):
+            carry += word
+        elif out and word and all(char in CLOSING for char in word) and not carry:
+            out[-1] += word
+        else:
+            out.append(carry + word)
+            carry = ""
+    if carry:
+        out.append(carry)
+    return tuple(out)
+
+
 def name_parts(text: str) -> tuple[str, ...]:
     """A full name as two unbreakable pieces: prefix and given name, then the surname."""
     given, space, surname = text.strip().partition(" ")
@@ -96,7 +117,7 @@ def wrap_paragraph(text: str, font: str, size: float, width: float, kind: str) -
         if stringWidth(joined, font, size) <= width:
             line = joined
             continue
-        words = thai_words(chunk) if kind == "text" and has_thai(chunk) else (chunk,)
+        words = glued(thai_words(chunk)) if kind == "text" and has_thai(chunk) else (chunk,)
         for index, word in enumerate(words):
             gap = " " if line and index == 0 else ""
             if stringWidth(line + gap + word, font, size) <= width:
@@ -109,7 +130,7 @@ def wrap_paragraph(text: str, font: str, size: float, width: float, kind: str) -
                 line = word
                 continue
             # A word wider than the line: cut it between clusters.
-            for cluster in clusters(word):
+            for cluster in glued(tuple(clusters(word))):
                 if line and stringWidth(line + cluster, font, size) > width:
                     lines.append(line)
                     line = ""

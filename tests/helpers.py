@@ -175,3 +175,37 @@ def mou_data(records, **changes):
     }
     data.update(changes)
     return data
+
+
+def add_failing_routes(app):
+    """Two routes no screen has: /test-crash fails as a bug would (500), /test-forbidden
+    refuses as an access rule would (403)."""
+    from flask import abort
+
+    @app.route("/test-crash")
+    def crash():
+        raise RuntimeError("a bug")
+
+    @app.route("/test-forbidden")
+    def forbidden():
+        abort(403)
+
+
+def admin_message(app, message: str, language: str) -> str:
+    """A Flask-Admin message as its templates show it in a language.
+
+    Read from the catalogues themselves (the app's first, then Flask-Admin's): asking
+    Flask-Admin's domain outside one of its views would cache its catalogue without the
+    app's translations for every view after.
+    """
+    from babel.support import Translations
+    from flask_admin import translations
+
+    folders = [admin.translations_path for admin in app.extensions.get("admin", [])]
+    folders = [*[f for f in folders if f], translations.__path__[0]]
+    for folder in folders:
+        catalogue = Translations.load(folder, [language], "admin")
+        text = catalogue.gettext(message)
+        if text != message:
+            return text
+    return message

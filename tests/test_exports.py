@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from helpers import thai
 
+from exports import BE_DATE
 from models import Agency, Mou, MouParty, db
 
 BOM = b"\xef\xbb\xbf"
@@ -95,5 +96,8 @@ def test_exported_dates_and_labels_are_thai(app, editor_client, reference):
     book = openpyxl.load_workbook(
         io.BytesIO(editor_client.get("/admin/mou/export/xlsx/").get_data())
     )
-    values = [cell.value for cell in book.active[2]]
-    assert "14/09/2565" in values
+    # The XLSX has the date as a date cell, shown in BE (tests/test_xlsx_cells.py reads it
+    # through LibreOffice).
+    signed = [cell for cell in book.active[2] if cell.is_date]
+    assert [cell.value.date() for cell in signed] == [dt.date(2022, 9, 14)]
+    assert signed[0].number_format == BE_DATE

@@ -256,3 +256,35 @@ def test_the_placement_list_searches_teachers_by_the_same_rules(app, people):
     assert placements(viewer, spaced(TEACHER_NID)) == everyone
     assert placements(viewer, "ศานนท์") == everyone
     assert placements(role_client(app, "editor"), TEACHER_NID[:6]) == everyone
+
+
+# --------------------------------------------------------------------------- glued titles
+
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("นายศานนท์", ["ศานนท์"]),
+        ("นางสมศรี", ["สมศรี"]),
+        ("นายศานนท์ ใจดี", ["ศานนท์"]),
+        ("ว่าที่ร้อยตรีศานนท์", ["ศานนท์"]),
+        ("นาย ศานนท์", ["ศานนท์"]),  # a title alone is no constraint
+        (TEACHER_NID.translate(THAI_DIGITS), ["ศานนท์"]),
+    ],
+)
+def test_a_name_typed_with_its_title_glued_on_finds_the_teacher(app, people, typed, found):
+    viewer = role_client(app, "viewer")
+    assert teachers_found(viewer, typed) == found
+
+
+def test_a_title_alone_finds_everyone_not_nobody(app, people):
+    viewer = role_client(app, "viewer")
+    assert sorted(teachers_found(viewer, "นาย")) == ["ศานนท์", "สมศรี"]
+
+
+def test_a_student_name_typed_with_its_title_glued_on_finds_the_student(app, people):
+    viewer = role_client(app, "viewer")
+    assert students_found(viewer, "นางสาวจุลลดา เรียนดี") == ["จุลลดา"]
+    assert students_found(viewer, STUDENT_NID.translate(THAI_DIGITS)) == ["จุลลดา"]

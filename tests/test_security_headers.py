@@ -6,8 +6,7 @@ import re
 
 import lxml.html
 import pytest
-from flask import abort
-from helpers import PASSWORD, USERS, csrf_token, login, make_user
+from helpers import PASSWORD, USERS, add_failing_routes, csrf_token, login, make_user
 
 from app import create_app
 from models import db
@@ -79,14 +78,7 @@ def variant(app):
 
 
 def test_headers_on_every_kind_of_response(app, client, records, tmp_path):
-    @app.route("/test-crash")
-    def crash():
-        raise RuntimeError("a bug")
-
-    @app.route("/test-forbidden")
-    def forbidden():
-        abort(403)
-
+    add_failing_routes(app)
     editor = app.test_client()
     make_user(app, "editor")
     login(editor, USERS["editor"])

@@ -248,7 +248,7 @@ _ENGLISH_RE = re.compile(
 )
 
 
-def _match_prefix(s: str) -> tuple[str, int]:
+def match_prefix(s: str) -> tuple[str, int]:
     """Return the canonical prefix at the start of s (or "") and where the rest begins."""
     if s[:1].isascii():
         english = _ENGLISH_RE.match(s)
@@ -272,7 +272,7 @@ def _match_prefix(s: str) -> tuple[str, int]:
 def normalize_prefix(value: object) -> str:
     """Return the standard spelling of a known prefix ("น. ส." → "น.ส."), else the cleaned text."""
     s = normalize_text(value)
-    prefix, end = _match_prefix(s)
+    prefix, end = match_prefix(s)
     return prefix if prefix and end == len(s) else s
 
 
@@ -281,7 +281,7 @@ def split_name(full: object) -> tuple[str, str, str]:
     s = normalize_text(full)
     if not s:
         raise ValueError("ไม่ได้ระบุชื่อ-สกุล")
-    prefix, end = _match_prefix(s)
+    prefix, end = match_prefix(s)
     first, _, last = s[end:].partition(" ")
     if not first:
         raise ValueError(f'ชื่อ-สกุล "{s}" ไม่มีชื่อ มีแต่คำนำหน้าชื่อ')
