@@ -10,6 +10,7 @@ leading zeros and does not turn a BE date into a Christian-era one.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -192,12 +193,18 @@ def importer_column(importer: type[Importer], name: str) -> Column:
     return next(column for column in importer.columns if column.name == name)
 
 
+# The date a template says it was made (fixed: a template is the same file each time).
+TEMPLATE_DATE = dt.datetime(2025, 1, 1)
+
+
 def build_template(kind: str) -> bytes:
     """Return the .xlsx template of an import kind."""
     importer = KINDS[kind]
     shown, left_out = template_columns(importer)
     buffer = io.BytesIO()
     book = safe_workbook(buffer)
+    # The same template for every download: xlsxwriter would stamp the time of each build.
+    book.set_properties({"created": TEMPLATE_DATE})
     formats = {
         "header": book.add_format(
             {"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "top"}
