@@ -3,13 +3,12 @@ found only whole by those who may not see them (no digit-by-digit oracle)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from helpers import STUDENT_NID, TEACHER_NID, page, role_client, thai
 from sqlalchemy import delete, select, update
+from test_hubs import add_placement
 
-from models import Placement, ScholarshipAward, ScholarshipProgramme, Student, Teacher, db
+from models import ScholarshipAward, ScholarshipProgramme, Student, Teacher, db
 from thai.nid import format_national_id, make_national_id
 
 # A second teacher whose ID shares its first eleven digits with the first teacher's.
@@ -231,17 +230,7 @@ def test_search_syntax_of_the_index_is_only_text(app, people, typed):
 
 def test_the_placement_list_searches_teachers_by_the_same_rules(app, people):
     """The placement list once searched the teacher's ID as a substring: a viewer's oracle."""
-    with app.app_context():
-        db.session.add(
-            Placement(
-                round_id=people.round,
-                teacher_id=people.teacher,
-                college_id=people.college,
-                host_id=people.host,
-                applied_at=dt.datetime(2025, 1, 10, 9, 0),
-            )
-        )
-        db.session.commit()
+    add_placement(app, people, people.teacher)
     viewer = role_client(app, "viewer")
 
     def placements(client, search):
