@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from reports.pdffonts import BOLD, REGULAR
-from reports.thaitext import has_thai, wrap
+from reports.thaitext import has_thai, pieces, wrap
 
 INK = colors.HexColor("#1a1a1a")
 RULE = colors.HexColor("#8a8f98")
@@ -152,8 +152,11 @@ class Grid(Flowable):
         size: float = 9.5,
         leading: float = 12.5,
         laid_out_width: float | None = None,
+        auto: bool = False,
     ) -> None:
         super().__init__()
+        # auto: widths from content, as a browser's automatic table layout (see content_widths).
+        self.auto = auto
         self.fractions = list(widths)
         self.header = header
         self.rows = rows
@@ -167,11 +170,68 @@ class Grid(Flowable):
     def layout(self, width: float) -> None:
         if self.laid_out_width == width:
             return
-        total = sum(self.fractions)
-        self.widths = [width * fraction / total for fraction in self.fractions]
+        if self.auto:
+            self.widths = self.content_widths(width)
+            self.fit_header()
+        else:
+            total = sum(self.fractions)
+            self.widths = [width * fraction / total for fraction in self.fractions]
         for row in [self.header, *self.rows] if self.header else self.rows:
             self.layout_row(row)
         self.laid_out_width = width
+
+    MIN_HEADER_SIZE = 7.0
+
+    def content_widths(self, width: float) -> list[float]:
+        """Each column at least its longest unbreakable word, the rest shared by content length.
+
+        The header's words count at the smallest header size: a header row shrinks its type
+        (down to MIN_HEADER_SIZE) before any of its words is cut.
+        """
+        count = len(self.fractions)
+        pad = 2 * self.PAD_X
+        least = [pad] * count
+        most = [pad] * count
+        rows = [(row, row.size or self.size) for row in self.rows]
+        for row, size in rows:
+            for index, cell in enumerate(row.cells):
+                font = BOLD if (cell.bold or row.bold) else REGULAR
+                whole = stringWidth(" ".join(cell.text.split()), font, size) + pad
+                most[index] = max(most[index], whole)
+                if whole > least[index]:  # only a cell wider than the floor can raise it
+                    for piece in pieces(cell.text, cell.kind):
+                        least[index] = max(least[index], stringWidth(piece, font, size) + pad)
+        if self.header:
+            for index, cell in enumerate(self.header.cells):
+                size = self.header.size or self.size
+                most[index] = max(most[index], stringWidth(cell.text, BOLD, size) + pad)
+                for piece in pieces(cell.text, cell.kind):
+                    floor = stringWidth(piece, BOLD, min(size, self.MIN_HEADER_SIZE)) + pad
+                    least[index] = max(least[index], floor)
+        if sum(least) >= width:  # not even every word fits: share the page by the words
+            return [width * value / sum(least) for value in least]
+        if sum(most) <= width:  # everything fits on one line: share the rest by content
+            return [width * value / sum(most) for value in most]
+        spare = width - sum(least)
+        wants = [high - low for low, high in zip(least, most, strict=True)]
+        return [low + spare * want / sum(wants) for low, want in zip(least, wants, strict=True)]
+
+    def fit_header(self) -> None:
+        """The largest header size (down to MIN_HEADER_SIZE) at which no header word is cut."""
+        header = self.header
+        if header is None:
+            return
+        size = header.__dict__.setdefault("base_size", header.size or self.size)
+        while size > self.MIN_HEADER_SIZE:
+            fits = all(
+                stringWidth(piece, BOLD, size) <= width - 2 * self.PAD_X + 0.01
+                for cell, width in zip(header.cells, self.widths, strict=True)
+                for piece in pieces(cell.text, cell.kind)
+            )
+            if fits:
+                break
+            size = max(size - 0.5, self.MIN_HEADER_SIZE)
+        header.size = size
 
     def layout_row(self, row: GridRow) -> None:
         row.lines = []
@@ -207,7 +267,13 @@ class Grid(Flowable):
 
     def part(self, rows: list[GridRow]) -> Grid:
         return Grid(
-            self.fractions, self.header, rows, self.size, self.leading, self.laid_out_width
+            self.fractions,
+            self.header,
+            rows,
+            self.size,
+            self.leading,
+            self.laid_out_width,
+            self.auto,
         )._with_widths(self.widths)
 
     def _with_widths(self, widths: list[float]) -> Grid:

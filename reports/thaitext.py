@@ -89,6 +89,19 @@ def name_parts(text: str) -> tuple[str, ...]:
     return (given, space, surname) if space else (given,)
 
 
+def pieces(text: str, kind: str = "text") -> tuple[str, ...]:
+    """The pieces of a text that wrapping never cuts (unless one is wider than the page)."""
+    text = " ".join(text.split())
+    if kind == "code":
+        return (text,) if text else ()
+    if kind == "name":
+        return name_parts(text)[::2] if text else ()
+    out: list[str] = []
+    for chunk in text.split(" "):
+        out.extend(glued(thai_words(chunk)) if has_thai(chunk) else (chunk,))
+    return tuple(piece for piece in out if piece.strip())
+
+
 @lru_cache(maxsize=65536)
 def wrap(text: str, font: str, size: float, width: float, kind: str = "text") -> tuple[str, ...]:
     """Lines of text no wider than width (explicit line breaks are kept)."""

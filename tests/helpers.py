@@ -209,3 +209,27 @@ def admin_message(app, message: str, language: str) -> str:
         if text != message:
             return text
     return message
+
+
+def demo_report_filters(session) -> dict[str, dict[str, str]]:
+    """Filters that give each of the six reports a full page over the demonstration data."""
+    from sqlalchemy import func, select
+
+    from models import Curriculum, Placement, Teacher
+
+    busiest = session.scalar(
+        select(Teacher.national_id)
+        .join(Placement, Placement.teacher_id == Teacher.id)
+        .group_by(Teacher.id)
+        .order_by(func.count(Placement.id).desc(), Teacher.id)
+        .limit(1)
+    )
+    curriculum = session.scalar(select(Curriculum.code).order_by(Curriculum.id).limit(1))
+    return {
+        "placements": {"fiscal_year": "2568"},
+        "excellence": {"fiscal_year": "2568"},
+        "mous": {},
+        "alignment": {"curriculum": curriculum},
+        "scholarships": {"academic_year": "2567"},
+        "teacher": {"teacher": busiest},
+    }
