@@ -194,7 +194,8 @@ def heading(text: str, fmt: Formatter) -> list[Flowable]:
 
 def cell_of(column: Column, value: Any, fmt: Formatter, bold: bool = False) -> Cell:
     align = "right" if column.kind in NUMERIC else "left"
-    wrap_as = column.kind if column.kind in ("name", "code") else "text"
+    # Only text breaks between words; a name between its halves; numbers, dates, codes never.
+    wrap_as = column.kind if column.kind in ("text", "name") else "code"
     return Cell(fmt.value(value, column.kind), wrap_as, align, bold)
 
 
@@ -217,7 +218,7 @@ def table_flowables(table: Table, fmt: Formatter) -> list[Flowable]:
     if table.totals:
         cells = [cell_of(column, table.totals.get(column.key), fmt, True) for column in columns]
         rows.append(GridRow(cells, fill=TOTAL_FILL, bold=True))
-    story.append(Grid([column.width for column in columns], header, rows))
+    story.append(Grid(None, header, rows))
     if table.legend:
         story.append(Spacer(1, 2))
         story.append(TextBlock(fmt.digits(table.legend), TextStyle(REGULAR, 8.5, 11.5)))
@@ -242,6 +243,6 @@ def facts_flowables(facts: Facts, fmt: Formatter) -> list[Flowable]:
         GridRow([Cell(fmt.digits(label), bold=True), Cell(fmt.digits(value))])
         for label, value in facts.pairs
     ]
-    story.append(Grid([1, 3], None, rows))
+    story.append(Grid(None, None, rows))
     story.append(Spacer(1, 5 * mm))
     return story

@@ -77,6 +77,28 @@ def shaped(text: str, font: str, size: float) -> str:
     return out
 
 
+def capped(widths: list[float], room: float) -> list[float]:
+    """Widths that fill room: the widest lowered to one common cap, the narrower kept."""
+    ordered = sorted(widths, reverse=True)
+    rest = sum(widths)
+    cap = room / len(widths) if widths else 0.0
+    for count, value in enumerate(ordered, start=1):
+        rest -= value
+        cap = (room - rest) / count
+        if count == len(ordered) or cap >= ordered[count]:
+            break
+    return [min(value, cap) for value in widths]
+
+
+def grown(widths: list[float], wanted: list[float], width: float) -> list[float]:
+    """Widths grown towards wanted within width, each by its share of what all want."""
+    wants = [max(target - value, 0.0) for value, target in zip(widths, wanted, strict=True)]
+    spare = width - sum(widths)
+    if sum(wants) <= spare:
+        return [value + want for value, want in zip(widths, wants, strict=True)]
+    return [value + spare * want / sum(wants) for value, want in zip(widths, wants, strict=True)]
+
+
 @dataclass
 class TextStyle:
     font: str = REGULAR
@@ -116,7 +138,9 @@ class TextBlock(Flowable):
 @dataclass
 class Cell:
     text: str
-    kind: str = "text"  # how it may wrap: text, name, code
+    # How it may wrap: text between words, name between its halves, code (also numbers
+    # and dates) never.
+    kind: str = "text"
     align: str = "left"
     bold: bool = False
 
@@ -136,43 +160,45 @@ class GridRow:
 class Grid(Flowable):
     """A table of text that wraps inside its cells and repeats its header on every page.
 
-    Rows are laid out once (each cell wrapped to its column's width); splitting across
-    pages only slices the list of rows, so a table of thousands of rows costs no more per
-    row than a short one.
+    Column widths come from the content, as a browser's automatic table layout does (see
+    content_widths), unless fixed widths are given. Rows are laid out once (each cell
+    wrapped to its column's width); splitting across pages only slices the list of rows,
+    so a table of thousands of rows costs no more per row than a short one.
     """
 
     PAD_X = 3.0
     PAD_Y = 2.5
+    # A header's type shrinks, in steps, down to this before any of its words is cut.
+    MIN_HEADER_SIZE = 7.0
+    HEADER_STEP = 0.5
 
     def __init__(
         self,
-        widths: Sequence[float],
+        widths: Sequence[float] | None,
         header: GridRow | None,
         rows: list[GridRow],
         size: float = 9.5,
         leading: float = 12.5,
-        laid_out_width: float | None = None,
-        auto: bool = False,
     ) -> None:
         super().__init__()
-        # auto: widths from content, as a browser's automatic table layout (see content_widths).
-        self.auto = auto
-        self.fractions = list(widths)
+        # Fixed relative widths, or None for widths from the content.
+        self.fractions = list(widths) if widths is not None else None
         self.header = header
         self.rows = rows
         self.size = size
         self.leading = leading
-        self.laid_out_width = laid_out_width
+        self.laid_out_width: float | None = None
         self.widths: list[float] = []
+        self.header_size = (header.size or size) if header else size
 
     # ----------------------------------------------------------------- layout
 
     def layout(self, width: float) -> None:
         if self.laid_out_width == width:
             return
-        if self.auto:
+        if self.fractions is None:
             self.widths = self.content_widths(width)
-            self.fit_header()
+            self.header_size = self.fitting_header_size()
         else:
             total = sum(self.fractions)
             self.widths = [width * fraction / total for fraction in self.fractions]
@@ -180,62 +206,104 @@ class Grid(Flowable):
             self.layout_row(row)
         self.laid_out_width = width
 
-    MIN_HEADER_SIZE = 7.0
+    def row_size(self, row: GridRow) -> float:
+        return self.header_size if row is self.header else row.size or self.size
+
+    def header_sizes(self) -> list[float]:
+        """The header's sizes to try, largest first: its own, then smaller to the least."""
+        size = (self.header.size if self.header else None) or self.size
+        sizes = [size]
+        while sizes[-1] > self.MIN_HEADER_SIZE:
+            sizes.append(max(sizes[-1] - self.HEADER_STEP, self.MIN_HEADER_SIZE))
+        return sizes
 
     def content_widths(self, width: float) -> list[float]:
-        """Each column at least its longest unbreakable word, the rest shared by content length.
+        """Column widths from the content, as CSS's automatic table layout shares them.
 
-        The header's words count at the smallest header size: a header row shrinks its type
-        (down to MIN_HEADER_SIZE) before any of its words is cut.
+        Each column is at least as wide as its longest unbreakable piece (a newmm word with
+        its brackets, a name's half, a whole code, number or date): its min-content width.
+        The header's words count at the largest header size (down to MIN_HEADER_SIZE) at
+        which every column's minimum fits the page. Width left over goes first to the
+        body's lines, in proportion to how much wider than its minimum each column's longest
+        line is, then to the header's, then to every column by its width.
         """
-        count = len(self.fractions)
-        pad = 2 * self.PAD_X
-        least = [pad] * count
-        most = [pad] * count
-        rows = [(row, row.size or self.size) for row in self.rows]
-        for row, size in rows:
+        body_least, body_most = self.body_extents()
+        least, header_most = self.header_extents(body_least, width)
+        if sum(least) > width:
+            return self.squeezed(least, body_most, width)
+        widths = grown(grown(least, body_most, width), header_most, width)
+        spare = max(width - sum(widths), 0.0)
+        return [value + spare * value / sum(widths) for value in widths]
+
+    def header_extents(self, least: list[float], width: float) -> tuple[list[float], list[float]]:
+        """The minimums with the header's words, and the header's lines unwrapped."""
+        if self.header is None:
+            return least, [0.0] * len(least)
+        cells = self.header.cells
+        for size in self.header_sizes():
+            floors = [self.extent(cell, BOLD, size, widest=False) for cell in cells]
+            with_header = [max(low, floor) for low, floor in zip(least, floors, strict=True)]
+            if sum(with_header) <= width:
+                break
+        base = self.header_sizes()[0]
+        return with_header, [self.extent(cell, BOLD, base, widest=True) for cell in cells]
+
+    def body_extents(self) -> tuple[list[float], list[float]]:
+        """Each column's min-content and max-content width over the body's rows."""
+        count = len(self.rows[0].cells) if self.rows else len(self.header.cells)
+        least = [2 * self.PAD_X] * count
+        most = list(least)
+        for row in self.rows:
+            size = row.size or self.size
             for index, cell in enumerate(row.cells):
                 font = BOLD if (cell.bold or row.bold) else REGULAR
-                whole = stringWidth(" ".join(cell.text.split()), font, size) + pad
+                whole = self.extent(cell, font, size, widest=True)
                 most[index] = max(most[index], whole)
                 if whole > least[index]:  # only a cell wider than the floor can raise it
-                    for piece in pieces(cell.text, cell.kind):
-                        least[index] = max(least[index], stringWidth(piece, font, size) + pad)
-        if self.header:
-            for index, cell in enumerate(self.header.cells):
-                size = self.header.size or self.size
-                most[index] = max(most[index], stringWidth(cell.text, BOLD, size) + pad)
-                for piece in pieces(cell.text, cell.kind):
-                    floor = stringWidth(piece, BOLD, min(size, self.MIN_HEADER_SIZE)) + pad
-                    least[index] = max(least[index], floor)
-        if sum(least) >= width:  # not even every word fits: share the page by the words
-            return [width * value / sum(least) for value in least]
-        if sum(most) <= width:  # everything fits on one line: share the rest by content
-            return [width * value / sum(most) for value in most]
-        spare = width - sum(least)
-        wants = [high - low for low, high in zip(least, most, strict=True)]
-        return [low + spare * want / sum(wants) for low, want in zip(least, wants, strict=True)]
+                    least[index] = max(least[index], self.extent(cell, font, size, widest=False))
+        return least, most
 
-    def fit_header(self) -> None:
+    def extent(self, cell: Cell, font: str, size: float, widest: bool) -> float:
+        """A cell's longest line unwrapped (widest) or its longest unbreakable piece."""
+        if widest:
+            parts = [" ".join(line.split()) for line in cell.text.split("\n")]
+        else:
+            parts = list(pieces(cell.text, cell.kind))
+        widest_part = max((stringWidth(part, font, size) for part in parts), default=0.0)
+        # A hair over the text: shared widths are sums and products of floats.
+        return widest_part + 2 * self.PAD_X + 0.01
+
+    @staticmethod
+    def squeezed(least: list[float], body_most: list[float], width: float) -> list[float]:
+        """Widths when the minimums together overflow the page.
+
+        Columns whose cells never wrap at their minimum (numbers, money, dates, codes,
+        one-word texts) keep it; the columns of longer text give up width, the widest
+        first, and only there is a word cut between its clusters.
+        """
+        rigid = [high <= low for low, high in zip(least, body_most, strict=True)]
+        kept = sum(low for low, fixed in zip(least, rigid, strict=True) if fixed)
+        if all(rigid) or kept >= width:
+            return capped(least, width)
+        flexible = [low for low, fixed in zip(least, rigid, strict=True) if not fixed]
+        room = iter(capped(flexible, width - kept))
+        return [low if fixed else next(room) for low, fixed in zip(least, rigid, strict=True)]
+
+    def fitting_header_size(self) -> float:
         """The largest header size (down to MIN_HEADER_SIZE) at which no header word is cut."""
-        header = self.header
-        if header is None:
-            return
-        size = header.__dict__.setdefault("base_size", header.size or self.size)
-        while size > self.MIN_HEADER_SIZE:
-            fits = all(
-                stringWidth(piece, BOLD, size) <= width - 2 * self.PAD_X + 0.01
-                for cell, width in zip(header.cells, self.widths, strict=True)
-                for piece in pieces(cell.text, cell.kind)
-            )
-            if fits:
-                break
-            size = max(size - 0.5, self.MIN_HEADER_SIZE)
-        header.size = size
+        if self.header is None:
+            return self.size
+        for size in self.header_sizes():
+            if all(
+                self.extent(cell, BOLD, size, widest=False) <= width
+                for cell, width in zip(self.header.cells, self.widths, strict=True)
+            ):
+                return size
+        return self.MIN_HEADER_SIZE
 
     def layout_row(self, row: GridRow) -> None:
         row.lines = []
-        size = row.size or self.size
+        size = self.row_size(row)
         for cell, width in zip(row.cells, self.widths, strict=True):
             font = BOLD if (cell.bold or row.bold) else REGULAR
             inner = max(width - 2 * self.PAD_X, 1)
@@ -266,19 +334,12 @@ class Grid(Flowable):
         return [self.part(self.rows[:count]), self.part(self.rows[count:])]
 
     def part(self, rows: list[GridRow]) -> Grid:
-        return Grid(
-            self.fractions,
-            self.header,
-            rows,
-            self.size,
-            self.leading,
-            self.laid_out_width,
-            self.auto,
-        )._with_widths(self.widths)
-
-    def _with_widths(self, widths: list[float]) -> Grid:
-        self.widths = widths
-        return self
+        """Some of the rows, laid out as they are here (a new flowable: ReportLab marks the
+        ones it has postponed)."""
+        piece = Grid(self.fractions, self.header, rows, self.size, self.leading)
+        piece.widths, piece.header_size = self.widths, self.header_size
+        piece.laid_out_width = self.laid_out_width
+        return piece
 
     # ----------------------------------------------------------------- drawing
 
@@ -308,7 +369,7 @@ class Grid(Flowable):
         canvas.line(0, bottom, self.width, bottom)
         canvas.setFillColor(INK)
         x = 0.0
-        size = row.size or self.size
+        size = self.row_size(row)
         leading = self.leading * size / self.size
         for cell, width, lines in zip(row.cells, self.widths, row.lines, strict=True):
             font = BOLD if (cell.bold or bold) else REGULAR
