@@ -93,7 +93,7 @@ def capped(widths: list[float], room: float) -> list[float]:
 def grown(widths: list[float], wanted: list[float], width: float) -> list[float]:
     """Widths grown towards wanted within width, each by its share of what all want."""
     wants = [max(target - value, 0.0) for value, target in zip(widths, wanted, strict=True)]
-    spare = width - sum(widths)
+    spare = max(width - sum(widths), 0.0)
     if sum(wants) <= spare:
         return [value + want for value, want in zip(widths, wants, strict=True)]
     return [value + spare * want / sum(wants) for value, want in zip(widths, wants, strict=True)]
