@@ -43,16 +43,16 @@ RULE = (
 )
 
 UNIT_COLUMNS = [
-    Column("code", "รหัสหน่วยสมรรถนะ", "code", width=1.4),
-    Column("title", "ชื่อหน่วยสมรรถนะ", width=3.5),
-    Column("coverage", "การครอบคลุม", width=1.1),
-    Column("notes", "หมายเหตุ", width=2.0),
+    Column("code", "รหัสหน่วยสมรรถนะ", "code"),
+    Column("title", "ชื่อหน่วยสมรรถนะ"),
+    Column("coverage", "การครอบคลุม"),
+    Column("notes", "หมายเหตุ"),
 ]
 TALLY_COLUMNS = [
-    Column("full", "ครอบคลุมเต็ม", "int", width=0.9),
-    Column("partial", "ครอบคลุมบางส่วน", "int", width=0.9),
-    Column("none", NOT_COVERED, "int", width=0.9),
-    Column("percent", "ร้อยละการครอบคลุม", "percent", width=0.9),
+    Column("full", "ครอบคลุมเต็ม", "int"),
+    Column("partial", "ครอบคลุมบางส่วน", "int"),
+    Column("none", NOT_COVERED, "int"),
+    Column("percent", "ร้อยละการครอบคลุม", "percent"),
 ]
 
 Record = TypeVar("Record", Curriculum, Qualification)
@@ -230,8 +230,8 @@ class AlignmentReport(ReportDefinition):
             blocks.append(
                 Table(
                     [
-                        Column("code", "รหัสคุณวุฒิ", "code", width=1.3),
-                        Column("title", "คุณวุฒิวิชาชีพ", width=3.0),
+                        Column("code", "รหัสคุณวุฒิ", "code"),
+                        Column("title", "คุณวุฒิวิชาชีพ"),
                         *TALLY_COLUMNS,
                     ],
                     overview,
@@ -280,8 +280,8 @@ class AlignmentReport(ReportDefinition):
         rows.sort(key=lambda row: (-(row["percent"] or 0), row["code"]))
         table = Table(
             [
-                Column("code", "รหัสหลักสูตร", "code", width=1.3),
-                Column("title", "ชื่อหลักสูตร", width=3.0),
+                Column("code", "รหัสหลักสูตร", "code"),
+                Column("title", "ชื่อหลักสูตร"),
                 *TALLY_COLUMNS,
             ],
             rows,

@@ -46,14 +46,14 @@ NO_HUB = "ยังไม่กำหนด"
 MET = "ครบตามเป้าหมาย"
 
 COLUMNS = [
-    Column("field", "สาขาวิชาที่มีความเป็นเลิศ", width=2.4),
-    Column("hub", "สถานศึกษาแม่ข่าย", width=2.2),
-    Column("curricula", "หลักสูตรพัฒนาครู", "int", 0.9),
-    Column("other_curricula", "หลักสูตรอื่นในสาขา", "int", 0.9),
-    Column("teachers", "ครูที่ผ่านการพัฒนา (คน)", "int", 1.0),
-    *(Column(group.value, label, "int", 0.9) for group, label in GROUP_LABELS.items()),
-    Column(NO_GROUP, "ไม่ระบุกลุ่ม", "int", 0.8),
-    Column("result", "ผลตามเป้าหมาย", width=1.6),
+    Column("field", "สาขาวิชาที่มีความเป็นเลิศ"),
+    Column("hub", "สถานศึกษาแม่ข่าย"),
+    Column("curricula", "หลักสูตรพัฒนาครู", "int"),
+    Column("other_curricula", "หลักสูตรอื่นในสาขา", "int"),
+    Column("teachers", "ครูที่ผ่านการพัฒนา (คน)", "int"),
+    *(Column(group.value, label, "int") for group, label in GROUP_LABELS.items()),
+    Column(NO_GROUP, "ไม่ระบุกลุ่ม", "int"),
+    Column("result", "ผลตามเป้าหมาย"),
 ]
 COUNT_KEYS = [c.key for c in COLUMNS if c.kind == "int"]
 

@@ -26,8 +26,6 @@ class Column:
     key: str
     title: str
     kind: ColumnKind = "text"
-    # Relative width in the PDF (the table takes the page's width).
-    width: float = 1.0
 
 
 @dataclass

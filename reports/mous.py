@@ -17,13 +17,13 @@ from reports.model import Column, Facts, Mark, Report, ReportDefinition, Table, 
 WARN_LEGEND = f"แถวที่ทำเครื่องหมาย: จะหมดอายุภายใน {models.EXPIRING_DAYS} วัน"
 
 COLUMNS = [
-    Column("ref_no", "เลขที่", "code", width=1.3),
-    Column("title", "ชื่อบันทึกข้อตกลง", width=3.2),
-    Column("parties", "คู่ความร่วมมือ", width=3.2),
-    Column("signed_on", "วันที่ลงนาม", "date", width=1.2),
-    Column("expires_on", "วันที่สิ้นสุด", "date", width=1.2),
-    Column("status", "สถานะ", width=1.5),
-    Column("days_left", "เหลือ (วัน)", "int", width=0.8),
+    Column("ref_no", "เลขที่", "code"),
+    Column("title", "ชื่อบันทึกข้อตกลง"),
+    Column("parties", "คู่ความร่วมมือ"),
+    Column("signed_on", "วันที่ลงนาม", "date"),
+    Column("expires_on", "วันที่สิ้นสุด", "date"),
+    Column("status", "สถานะ"),
+    Column("days_left", "เหลือ (วัน)", "int"),
 ]
 
 

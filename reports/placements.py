@@ -68,21 +68,21 @@ STEP_LABELS = {
 OFF_LINE_STEPS = (PlacementStep.NOT_ELIGIBLE, PlacementStep.WITHDRAWN, PlacementStep.REJECTED)
 
 COLUMNS = [
-    Column("province", "จังหวัด", width=1.3),
-    Column("college", "สถานศึกษา", width=2.6),
-    Column("applications", "ผู้สมัคร", "int", 0.8),
-    Column("on_time", "สมัครทันกำหนด", "int", 0.8),
-    Column("late", "สมัครหลังกำหนด", "int", 0.8),
-    Column("eligible", "มีคุณสมบัติ", "int", 0.8),
-    Column("oriented", "ปฐมนิเทศแล้ว", "int", 0.8),
-    Column("in_placement", "ฝึกในสถานประกอบการ", "int", 0.9),
-    Column("tested", "ทดสอบแล้ว", "int", 0.8),
-    Column("passed", "ผ่านการทดสอบ", "int", 0.8),
-    Column("pass_rate", "ร้อยละที่ผ่าน", "percent", 0.8),
-    Column("clips", "ส่งคลิปแล้ว", "int", 0.8),
-    Column("logbooks", "ส่งสมุดบันทึกแล้ว", "int", 0.8),
-    Column("post_reports_due", "ค้างส่งรายงานหลังการพัฒนา", "int", 0.9),
-    Column("budget", "งบประมาณ (บาท)", "money", 1.3),
+    Column("province", "จังหวัด"),
+    Column("college", "สถานศึกษา"),
+    Column("applications", "ผู้สมัคร", "int"),
+    Column("on_time", "สมัครทันกำหนด", "int"),
+    Column("late", "สมัครหลังกำหนด", "int"),
+    Column("eligible", "มีคุณสมบัติ", "int"),
+    Column("oriented", "ปฐมนิเทศแล้ว", "int"),
+    Column("in_placement", "ฝึกในสถานประกอบการ", "int"),
+    Column("tested", "ทดสอบแล้ว", "int"),
+    Column("passed", "ผ่านการทดสอบ", "int"),
+    Column("pass_rate", "ร้อยละที่ผ่าน", "percent"),
+    Column("clips", "ส่งคลิปแล้ว", "int"),
+    Column("logbooks", "ส่งสมุดบันทึกแล้ว", "int"),
+    Column("post_reports_due", "ค้างส่งรายงานหลังการพัฒนา", "int"),
+    Column("budget", "งบประมาณ (บาท)", "money"),
 ]
 READING = (
     "ช่องตามขั้นตอน (มีคุณสมบัติ ปฐมนิเทศแล้ว ฝึกในสถานประกอบการ ทดสอบแล้ว) นับครูที่ผ่านขั้นนั้นมาแล้ว"

@@ -125,15 +125,15 @@ def row_of(name: str, line: AllocationLine) -> dict[str, Any]:
 
 
 def columns() -> list[Column]:
-    """Return the table's columns; about 13 width units on a portrait A4 page."""
+    """Return the table's columns."""
     labels = AwardStatus.thai_labels()
     return [
-        Column("name", "โครงการทุน / สถานศึกษา", width=4.2),
-        Column("allocation", "ทุนที่จัดสรร", "int", 1.0),
-        Column("awards", "ผู้รับทุน", "int", 0.9),
-        *(Column(s.value, labels[s.value], "int", 1.0) for s in STATUSES),
-        Column("remaining", "ทุนคงเหลือ", "int", 1.0),
-        Column("note", "หมายเหตุ", width=2.6),
+        Column("name", "โครงการทุน / สถานศึกษา"),
+        Column("allocation", "ทุนที่จัดสรร", "int"),
+        Column("awards", "ผู้รับทุน", "int"),
+        *(Column(s.value, labels[s.value], "int") for s in STATUSES),
+        Column("remaining", "ทุนคงเหลือ", "int"),
+        Column("note", "หมายเหตุ"),
     ]
 
 

@@ -186,11 +186,11 @@ class TeacherRecord(ReportDefinition):
         ]
         return Table(
             [
-                Column("code", "รหัสหน่วยสมรรถนะ", "code", 2.0),
-                Column("title", "ชื่อหน่วยสมรรถนะ", width=3.2),
-                Column("achieved_on", "วันที่ได้รับ", "date", 1.3),
-                Column("source", "ที่มา", width=1.6),
-                Column("evidence", "หลักฐาน", width=1.9),
+                Column("code", "รหัสหน่วยสมรรถนะ", "code"),
+                Column("title", "ชื่อหน่วยสมรรถนะ"),
+                Column("achieved_on", "วันที่ได้รับ", "date"),
+                Column("source", "ที่มา"),
+                Column("evidence", "หลักฐาน"),
             ],
             rows,
             title="หน่วยสมรรถนะที่ได้รับ",
@@ -231,12 +231,12 @@ class TeacherRecord(ReportDefinition):
             )
         return Table(
             [
-                Column("qualification", "คุณวุฒิวิชาชีพ", width=3.4),
-                Column("level", "ระดับ", "int", 0.7),
-                Column("certificate_no", "เลขที่ประกาศนียบัตร", "code", 1.8),
-                Column("issued_on", "วันที่ออก", "date", 1.3),
-                Column("expires_on", "วันหมดอายุ", "date", 1.3),
-                Column("state", "สถานะ", width=1.1),
+                Column("qualification", "คุณวุฒิวิชาชีพ"),
+                Column("level", "ระดับ", "int"),
+                Column("certificate_no", "เลขที่ประกาศนียบัตร", "code"),
+                Column("issued_on", "วันที่ออก", "date"),
+                Column("expires_on", "วันหมดอายุ", "date"),
+                Column("state", "สถานะ"),
             ],
             rows,
             title="ประกาศนียบัตรคุณวุฒิวิชาชีพ",
@@ -277,12 +277,12 @@ class TeacherRecord(ReportDefinition):
         ]
         return Table(
             [
-                Column("fiscal_year", "ปีงบประมาณ", "code", 1.2),
-                Column("host", "สถานประกอบการ", width=3.3),
-                Column("status", "สถานะ", width=1.8),
-                Column("test_result", "ผลการทดสอบ", width=1.1),
-                Column("planned_start", "เริ่มฝึก", "date", 1.3),
-                Column("planned_end", "สิ้นสุดการฝึก", "date", 1.3),
+                Column("fiscal_year", "ปีงบประมาณ", "code"),
+                Column("host", "สถานประกอบการ"),
+                Column("status", "สถานะ"),
+                Column("test_result", "ผลการทดสอบ"),
+                Column("planned_start", "เริ่มฝึก", "date"),
+                Column("planned_end", "สิ้นสุดการฝึก", "date"),
             ],
             rows,
             title="การฝึกประสบการณ์ในสถานประกอบการ",
@@ -327,12 +327,12 @@ class TeacherRecord(ReportDefinition):
             }
         return Table(
             [
-                Column("title", "หลักสูตรการฝึกอบรม", width=3.4),
-                Column("provider", "หน่วยงานผู้จัด", width=2.3),
-                Column("start_on", "วันเริ่ม", "date", 1.3),
-                Column("end_on", "วันสิ้นสุด", "date", 1.3),
-                Column("hours", "ชั่วโมง", "int", 0.8),
-                Column("completed", "ผลการอบรม", width=1.2),
+                Column("title", "หลักสูตรการฝึกอบรม"),
+                Column("provider", "หน่วยงานผู้จัด"),
+                Column("start_on", "วันเริ่ม", "date"),
+                Column("end_on", "วันสิ้นสุด", "date"),
+                Column("hours", "ชั่วโมง", "int"),
+                Column("completed", "ผลการอบรม"),
             ],
             rows,
             title="การฝึกอบรม",

@@ -88,7 +88,7 @@ def test_pdftotext_gives_back_the_thai_text():
         [("ปีงบประมาณ", "2568")],
         [
             Note(words),
-            Table([Column("a", "ชื่อหน่วยงาน", width=1)], [{"a": LONG}]),
+            Table([Column("a", "ชื่อหน่วยงาน")], [{"a": LONG}]),
         ],
     )
     text = pdftotext(render_pdf(report, printed_at=PRINTED))
@@ -102,11 +102,11 @@ def test_pdftotext_gives_back_the_thai_text():
 
 def narrow_table(rows: int = 60) -> Report:
     columns = [
-        Column("no", "ลำดับ", "int", 0.5),
-        Column("name", "ชื่อ-นามสกุล", "name", 1.2),
-        Column("text", "รายละเอียดการฝึกประสบการณ์", "text", 1.4),
-        Column("code", "รหัส", "code", 0.7),
-        Column("date", "วันที่", "date", 1),
+        Column("no", "ลำดับ", "int"),
+        Column("name", "ชื่อ-นามสกุล", "name"),
+        Column("text", "รายละเอียดการฝึกประสบการณ์", "text"),
+        Column("code", "รหัส", "code"),
+        Column("date", "วันที่", "date"),
     ]
     data = [
         {
