@@ -50,6 +50,20 @@ def clusters(text: str) -> list[str]:
     return out
 
 
+# Words of the trades that pythainlp's dictionary lacks, so that newmm cuts them into
+# syllables ("ไฮ|ดร|อลิกส์") and a line could break inside them.
+TRADE_WORDS = frozenset({"ไฮดรอลิกส์", "นิวแมติกส์", "นิวเมติกส์", "เมคคาทรอนิกส์", "เมคาทรอนิกส์", "ออโตเมชัน"})
+
+
+@lru_cache(maxsize=1)
+def dictionary():
+    """pythainlp's dictionary with the trades' words, as newmm's trie (built once)."""
+    from pythainlp.corpus import thai_words as dictionary_words
+    from pythainlp.util import dict_trie
+
+    return dict_trie(dictionary_words() | TRADE_WORDS)
+
+
 @lru_cache(maxsize=65536)
 def thai_words(text: str) -> tuple[str, ...]:
     """Words and spaces of a text (whitespace kept as its own pieces)."""
@@ -57,8 +71,9 @@ def thai_words(text: str) -> tuple[str, ...]:
         return tuple(piece for piece in SPACE.split(text) if piece)
     from pythainlp.tokenize import word_tokenize
 
-    with _tokenizer_lock:  # the tokenizer's dictionary trie is built once, on first use
-        words = word_tokenize(text, engine="newmm", keep_whitespace=True)
+    with _tokenizer_lock:  # the dictionary's trie is built once, on first use
+        trie = dictionary()
+        words = word_tokenize(text, custom_dict=trie, engine="newmm", keep_whitespace=True)
     return tuple(words)
 
 

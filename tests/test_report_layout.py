@@ -5,9 +5,9 @@ every font it names.
 pdftotext -bbox gives each line drawn (one text span) with its box; the table's rules
 (read with pdfplumber) say which cell a line belongs to, so the lines of each cell are
 read in order even where columns stand side by side. A break between two lines of a cell
-is a typesetter's break when the text printed there had a space, or newmm (with brackets
-kept on their word, as the PDF keeps them) ends a word there; a cut is allowed only
-inside a word wider than the page.
+is a typesetter's break when the text printed there had a space, or newmm ends a word
+there (as the PDF tokenizes: brackets kept on their word, the trades' words pythainlp's
+dictionary lacks kept whole); a cut is allowed only inside a word wider than the page.
 """
 
 from __future__ import annotations

@@ -47,3 +47,17 @@ def test_brackets_stay_with_their_word_when_a_cell_wraps():
         assert not any(line.endswith("(") or line.startswith(")") for line in lines), lines
         if width >= 30:
             assert any("(บาท)" in line for line in lines), lines
+
+
+def test_words_of_the_trades_stay_whole():
+    # newmm alone cuts them into syllables: "ไฮ|ดร|อลิกส์", "เมค|คา|ทรอ|นิกส์".
+    from reports.pdffonts import REGULAR, font, register_fonts
+    from reports.thaitext import wrap
+
+    register_fonts()
+    text = "บำรุงรักษาระบบนิวแมติกส์และไฮดรอลิกส์ เมคคาทรอนิกส์และหุ่นยนต์"
+    wholes = ("นิวแมติกส์", "ไฮดรอลิกส์", "เมคคาทรอนิกส์")
+    narrowest = max(font(REGULAR).stringWidth(whole, 9) for whole in wholes)
+    for width in range(int(narrowest) + 1, 200, 5):
+        lines = wrap(text, REGULAR, 9, width)
+        assert all(any(whole in line for line in lines) for whole in wholes), (width, lines)
