@@ -115,19 +115,22 @@ def cut_words(lines: list[str], texts: list[str], page_width: float) -> list[str
         tail, head = before.split(" ")[-1], after.split(" ")[0]
         if f"{tail} {head}" in spaced:
             continue  # the line broke at a space
-        for chunk in (chunk for chunk in chunks if tail + head in chunk):
-            cut = chunk.index(tail + head) + len(tail)
-            end = 0
-            for word in glued(thai_words(chunk)):
-                end += len(word)
-                if end >= cut:
-                    break
-            # A word ends there, or the word cannot fit the page at all.
-            if end == cut or stringWidth(word, REGULAR, Grid.MIN_HEADER_SIZE) > page_width:
-                break
+        printed = [chunk for chunk in chunks if tail + head in chunk]
+        if printed and not any(ends_word(chunk, tail, head, page_width) for chunk in printed):
             cuts.append(f"{tail}|{head}")
-            break
     return cuts
+
+
+def ends_word(chunk: str, tail: str, head: str, page_width: float) -> bool:
+    """Whether a word of chunk ends between tail and head, or the word there cannot fit
+    the page even at the smallest size a table prints."""
+    cut = chunk.index(tail + head) + len(tail)
+    end = 0
+    for word in glued(thai_words(chunk)):
+        end += len(word)
+        if end >= cut:
+            return end == cut or stringWidth(word, REGULAR, Grid.MIN_HEADER_SIZE) > page_width
+    return True
 
 
 @pytest.mark.parametrize("name", list(REPORTS))
