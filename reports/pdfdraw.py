@@ -80,8 +80,7 @@ def shaped(text: str, font: str, size: float) -> str:
 def capped(widths: list[float], room: float) -> list[float]:
     """Widths that fill room: the widest lowered to one common cap, the narrower kept."""
     ordered = sorted(widths, reverse=True)
-    rest = sum(widths)
-    cap = room / len(widths) if widths else 0.0
+    rest, cap = sum(widths), room
     for count, value in enumerate(ordered, start=1):
         rest -= value
         cap = (room - rest) / count
@@ -250,7 +249,8 @@ class Grid(Flowable):
 
     def body_extents(self) -> tuple[list[float], list[float]]:
         """Each column's min-content and max-content width over the body's rows."""
-        count = len(self.rows[0].cells) if self.rows else len(self.header.cells)
+        first = self.header or (self.rows[0] if self.rows else None)
+        count = len(first.cells) if first else 0
         least = [2 * self.PAD_X] * count
         most = list(least)
         for row in self.rows:
