@@ -75,8 +75,19 @@ def bool_text_formatter(view: Any, value: bool, name: str) -> str:
     return _("Yes") if value else _("No")
 
 
+def bool_icon_formatter(view: Any, value: bool, name: str) -> Markup:
+    """Flask-Admin's tick or dash, titled "Yes"/"No" in the reader's language (Flask-Admin
+    titles it with the field's name and "true"/"false")."""
+    icon = (
+        "fa-check-circle glyphicon-ok-circle" if value else "fa-minus-circle glyphicon-minus-sign"
+    )
+    word = bool_text_formatter(view, value, name)
+    return Markup('<span class="fa {}" title="{}"></span>').format(icon, word)
+
+
 LIST_FORMATTERS = {
     **typefmt.BASE_FORMATTERS,
+    bool: bool_icon_formatter,
     dt.datetime: be_datetime_formatter,
     dt.date: be_date_formatter,
 }

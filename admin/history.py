@@ -40,6 +40,29 @@ SKIP = frozenset(audit.SKIP_FIELDS | {"version", "id"})
 # Personal data (PDPA): IDs shown masked, flags not shown at all, to users who may not see it.
 MASKED = {("teacher", "national_id"), ("student", "id_value")}
 HIDDEN = {("student", "special_needs")}
+# An import's bookkeeping (where its file is kept, which worker checks it, how far it got):
+# the import's own page shows its progress; its history tells the outcome.
+BOOKKEEPING = {
+    ("import_batch", name)
+    for name in ("stored_path", "sha256", "size", "options", "stage", "progress", "worker")
+}
+# Fields whose names mean something else in other tables.
+TABLE_LABELS = {
+    "import_batch": {
+        "filename": _l("File"),
+        "rows": _l("Rows read"),
+        "created": _l("Records added"),
+        "updated": _l("Records changed"),
+        "unchanged": _l("Rows unchanged"),
+        "rejected": _l("Rows rejected"),
+        "message": _l("Message"),
+        "finished_at": _l("Finished at"),
+        "skip_invalid": _l("Import the valid rows only"),
+        "undo_of": _l("Undo of import"),
+        "undone_at": _l("Undone at"),
+        "undone_by": _l("Undone by"),
+    }
+}
 # What a record's own page lists: the changes made to it (not who looked at it).
 RECORD_ACTIONS = ("create", "update", "delete", "conflict")
 # Actions that change no record: told in words, not as fields.
@@ -222,7 +245,9 @@ def field_label(table_name: str, name: str, views: dict[str, Any] | None = None)
         label = view.history_label(name)
         if label != name:
             return label
-    label = LABELS.get(name) or LABELS.get(name.removesuffix("_id"))
+    labels = TABLE_LABELS.get(table_name, {})
+    label = labels.get(name) or labels.get(name.removesuffix("_id"))
+    label = label or LABELS.get(name) or LABELS.get(name.removesuffix("_id"))
     return str(label) if label else name
 
 
@@ -398,7 +423,7 @@ class Describer:
         return table.columns.get(name) if table is not None else None
 
     def shown(self, table_name: str, name: str) -> bool:
-        if name in SKIP:
+        if name in SKIP or (table_name, name) in BOOKKEEPING:
             return False
         return self.personal or (table_name, name) not in HIDDEN
 

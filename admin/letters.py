@@ -63,6 +63,7 @@ LETTER_LABELS = {
     "issued_on": _l("Date of the letter"),
     "issued_at": _l("Issued at"),
     "issued_by": _l("Issued by"),
+    "updated_at": _l("Updated at"),
     **FIELD_LABELS,
     "body": _l("Letter body"),
     "closing": _l("Closing line"),

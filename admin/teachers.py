@@ -244,7 +244,12 @@ class TeacherView(PersonSearchMixin, PersonalDataMixin, SecureModelView):
 
 
 class TeacherUnitView(SecureModelView):
-    column_labels = {**LABELS, "teacher.national_id": _l("National ID")}
+    column_labels = {
+        **LABELS,
+        "teacher.national_id": _l("National ID"),
+        "unit.code": _l("Unit code"),
+        "unit.title": _l("Unit title"),
+    }
     column_list = ("teacher", "unit", "achieved_on", "source", "evidence")
     column_searchable_list = ("teacher.first_name", "teacher.last_name", "unit.code", "unit.title")
     column_filters = (
