@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 from sqlalchemy import select
 
 from importers import cells, plausible
@@ -106,7 +108,7 @@ def start_year(value: Any) -> int | None:
 class ScholarshipImporter(Importer):
     kind = "scholarships"
     record_model = ScholarshipAward
-    label = "ผู้รับทุนการศึกษา"
+    label = _p("import kind", "Scholarship holders")
     key_column = "person_id"
     columns = (
         Column(
@@ -124,7 +126,7 @@ class ScholarshipImporter(Importer):
             ),
             cells.person_id,
             required=True,
-            help="เลขประจำตัวประชาชน 13 หลัก หรือรหัส G สำหรับผู้ไม่มีเลขประจำตัวประชาชน",
+            help=_l("A 13-digit national ID, or a G-code for someone without one"),
             example="G644200000001",
         ),
         *person_name_columns("นางสาว", "จุลลดา", "เรียนดี"),
@@ -133,7 +135,7 @@ class ScholarshipImporter(Importer):
             ("สถานศึกษา", "วิทยาลัย", "institution", "college"),
             cells.text,
             required=True,
-            help="ชื่อสถานศึกษาหรือรหัสหน่วยงาน ที่มีอยู่ในระบบแล้ว",
+            help=_l("The name or agency code of a college already in the system"),
             example="วิทยาลัยสารพัดช่างลำปาง",
         ),
         Column(
@@ -141,7 +143,7 @@ class ScholarshipImporter(Importer):
             ("ทุน", "ชื่อทุน", "ประเภททุน", "โครงการทุน", "programme", "program", "scholarship"),
             cells.text,
             required=True,
-            help="ชื่อทุนตามที่มีในระบบ หรือรหัสทุน",
+            help=_l("The scholarship's name as in the system, or its code"),
             example="ทุนนวัตกรรมสายอาชีพชั้นสูง",
         ),
         Column(
@@ -149,7 +151,7 @@ class ScholarshipImporter(Importer):
             ("ปีการศึกษา", "ปีการศึกษาที่ได้รับทุน", "ปีที่ได้รับทุน", "academic_year", "start_year"),
             start_year,
             required=True,
-            help="ปีการศึกษา (พ.ศ.) ที่เริ่มรับทุน",
+            help=_l("The academic year (BE) the scholarship starts"),
             check=plausible_start_year,
             example="2566",
         ),
@@ -183,7 +185,10 @@ class ScholarshipImporter(Importer):
         (("programme",),),
         (("start_year",),),
     )
-    instructions = "สถานศึกษาและทุนต้องมีอยู่ในระบบก่อน (นำเข้าหน่วยงานก่อนผู้รับทุน)"
+    instructions = _l(
+        "Colleges and scholarships must be in the system first (import agencies before "
+        "scholarship holders)"
+    )
 
     def prepare(self, rows: RowTable) -> None:
         agencies = AgencyIndex.load(self.session)
