@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import select
 
 from importers import cells
@@ -72,7 +71,7 @@ FIELDS = (
 class AgencyImporter(Importer):
     kind = "agencies"
     record_model = Agency
-    label = _p("import kind", "Agencies")
+    label = _l("Agencies")
     key_column = "code"
     columns = (
         Column(

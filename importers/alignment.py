@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import select
 
 from importers import cells
@@ -47,7 +46,7 @@ class CodeIndex:
 class AlignmentImporter(Importer):
     kind = "alignment"
     record_model = CurriculumUnit
-    label = _p("import kind", "Curriculum alignment with competency units")
+    label = _l("Curriculum alignment with competency units")
     key_column = "unit_code"
     columns = (
         Column(

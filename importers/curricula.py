@@ -8,7 +8,6 @@ from typing import Any
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import select
 
 from importers import cells
@@ -115,7 +114,7 @@ def curriculum_kind(value: Any) -> tuple[str, int | None] | None:
 class CurriculumImporter(Importer):
     kind = "curricula"
     record_model = Curriculum
-    label = _p("import kind", "Curricula")
+    label = _l("Curricula")
     key_column = "code"
     columns = (
         Column(

@@ -24,6 +24,12 @@ from flask_babel import gettext
 
 from thai.text import normalize_text
 
+
+def N_(text: str) -> str:
+    """Mark a text for the catalogue (pybabel reads N_); it is translated where it is used."""
+    return text
+
+
 # The import template's sheets and its instructions sheet's header row (importers/templates.py
 # writes them; that module imports every importer, so it cannot be imported from here — a
 # test checks that these stay equal).
@@ -33,13 +39,15 @@ HELP_HEADERS = ("คอลัมน์", "ต้องกรอก", "คำอ�
 # The same row in English (its msgids: the Thai catalogue gives HELP_HEADERS back). A template
 # downloaded from the English screen has it; both are recognised as an instructions sheet.
 HELP_HEADERS_EN = (
-    "Column",
-    "Required?",
-    "Description",
-    "Values",
-    "Other accepted headers",
-    "Example",
+    N_("Column"),
+    N_("Required?"),
+    N_("Description"),
+    N_("Values"),
+    N_("Other accepted headers"),
+    N_("Example"),
 )
+
+
 # How far down an instructions sheet its column table starts (below the title and the notes).
 HELP_SEARCH_ROWS = 60
 

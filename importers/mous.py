@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -45,7 +44,7 @@ class Parties:
 class MouImporter(Importer):
     kind = "mous"
     record_model = Mou
-    label = _p("import kind", "Memoranda of understanding (MOU)")
+    label = _l("Memoranda of understanding (MOU)")
     key_column = "ref_no"
     columns = (
         Column(

@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -143,7 +142,7 @@ plan_link = cells.link("ลิงก์")
 class PlacementImporter(ResultMovesMixin, Importer):
     kind = "placements"
     record_model = Placement
-    label = _p("import kind", "Industry placement applications")
+    label = _l("Industry placement applications")
     key_column = "national_id"
     columns = (
         Column(

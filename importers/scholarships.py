@@ -21,7 +21,6 @@ from typing import Any
 import numpy as np
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import select
 
 from importers import cells, plausible
@@ -108,7 +107,7 @@ def start_year(value: Any) -> int | None:
 class ScholarshipImporter(Importer):
     kind = "scholarships"
     record_model = ScholarshipAward
-    label = _p("import kind", "Scholarship holders")
+    label = _l("Scholarship holders")
     key_column = "person_id"
     columns = (
         Column(

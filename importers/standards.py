@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -47,7 +46,7 @@ class Said:
 class StandardImporter(Importer):
     kind = "standards"
     record_model = Qualification
-    label = _p("import kind", "Occupational standards (qualifications and competency units)")
+    label = _l("Occupational standards (qualifications and competency units)")
     key_column = "unit_code"
     columns = (
         Column(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext as _p
 
 from importers import cells, plausible
 from importers.columns import Column, person_name_columns
@@ -34,7 +33,7 @@ FIELDS = (
 class TeacherImporter(Importer):
     kind = "teachers"
     record_model = Teacher
-    label = _p("import kind", "Teachers")
+    label = _l("Teachers")
     key_column = "national_id"
     columns = (
         Column(
