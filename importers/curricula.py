@@ -96,6 +96,10 @@ LEVELS_SHOWN = (
     "ปวส./อนุปริญญา",
     "หลักสูตรระยะสั้นและการศึกษาตลอดชีวิต",
 )
+OWNER_MISSING = _l(
+    'The agency "%(name)s" is not in the system: use the code, short name or name of an agency '
+    "in the system (import agencies first)"
+)
 kind_label = labels_parser(KIND_LABELS, "ประเภทหลักสูตร", KINDS_SHOWN)
 level_group = labels_parser(LEVEL_LABELS, "ระดับ", LEVELS_SHOWN)
 
@@ -184,7 +188,7 @@ class CurriculumImporter(Importer):
             rows,
             "owner",
             agencies.find,
-            'ไม่พบหน่วยงาน "{name}" ในระบบ ใช้รหัส ชื่อย่อ หรือชื่อหน่วยงานที่มีในระบบ (นำเข้าหน่วยงานก่อน)',
+            OWNER_MISSING,
         )
         rows.set("owner_id", [None if ref is None else ref.id for ref in found])
 

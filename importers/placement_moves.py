@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from importers import cells, plausible
@@ -126,7 +127,12 @@ def duration(value: Any) -> int | None:
         if clock.group(1) and 1 <= hours <= 5 and seconds == 0:
             hours, minutes, seconds = 0, hours, minutes
         if seconds >= 60 or (clock.group(1) and minutes >= 60):
-            raise ValueError(f'ความยาวคลิป "{cleaned}" ไม่ถูกต้อง เช่น 4:30 (4 นาที 30 วินาที)')
+            raise ValueError(
+                _(
+                    'The clip length "%(value)s" is not valid, e.g. 4:30 (4 minutes 30 seconds)',
+                    value=cleaned,
+                )
+            )
         return hours * 3600 + minutes * 60 + seconds
     if found := MINUTES_SECONDS.match(written):
         return int(found.group(1)) * 60 + int(found.group(2))
@@ -134,7 +140,13 @@ def duration(value: Any) -> int | None:
         return int(found.group(1))
     if found := MINUTES.match(written):
         return round(float(found.group(1)) * 60)
-    raise ValueError(f'ความยาวคลิป "{cleaned}" ไม่ถูกต้อง ระบุเป็น นาที:วินาที เช่น 4:30 หรือเป็นนาที เช่น 4.5')
+    raise ValueError(
+        _(
+            'The clip length "%(value)s" is not valid: give minutes:seconds, e.g. 4:30, or '
+            "minutes, e.g. 4.5",
+            value=cleaned,
+        )
+    )
 
 
 def step_name(step: str | None) -> str:

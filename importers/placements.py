@@ -62,7 +62,7 @@ FIELDS = (
 UNIT_SEPARATORS = re.compile(r"[,;\n]")
 LEADING_CODE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._/\-]*)(?=[\s:(]|$)")
 CODE_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/\-]*")
-HOST_MISSING = 'ไม่พบสถานประกอบการ "{name}" ในระบบ (นำเข้าหน่วยงานก่อน)'
+HOST_MISSING = _l('The host "%(name)s" is not in the system (import agencies first)')
 
 
 def looks_like_code(token: str) -> bool:

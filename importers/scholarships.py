@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -75,7 +76,7 @@ LEVELS = {
 }
 LEVEL_NOISE = re.compile(r"[\s._\-]|(?:ชั้นปีที่|ปีที่)?\d+$")
 FIRST_YEAR, LAST_YEAR = 2500, 2700
-PROGRAMME_MISSING = 'ไม่พบทุน "{name}" ในระบบ'
+PROGRAMME_MISSING = _l('The scholarship "%(name)s" is not in the system')
 EVENT_NOTE = "เปลี่ยนสถานะจากการนำเข้าไฟล์"
 
 
@@ -88,7 +89,9 @@ def student_level(value: Any) -> str | None:
     key = LEVEL_NOISE.sub("", key)
     found = LEVELS.get(key)
     if found is None:
-        raise ValueError(f'ระดับ "{normalize_text(value)}" ไม่ถูกต้อง ใช้ได้: ปวช., ปวส.')
+        raise ValueError(
+            _('The level "%(value)s" is not valid; use: ปวช., ปวส.', value=normalize_text(value))
+        )
     return found
 
 
@@ -100,7 +103,9 @@ def plausible_start_year(written: str, year: int, importer: Importer) -> str | N
 def start_year(value: Any) -> int | None:
     year = cells.be_year(value)
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"ปีการศึกษา {year} ไม่ถูกต้อง (ต้องเป็นปี พ.ศ. เช่น 2566)")
+        raise ValueError(
+            _("The academic year %(year)s is not valid (it is a BE year, e.g. 2566)", year=year)
+        )
     return year
 
 

@@ -128,3 +128,32 @@ def test_a_preview_names_no_kind_of_row_it_has_none_of(app, records):
     english = check_file(client, [f"{GOOD_NID},นาย,ธนุ,ตั้งใจ,C5201,081-234-5678"])
     panel = " ".join(english.xpath("string(//*[@id='confirm-panel'])").split())
     assert "Confirming writes 1 new row." in panel
+
+
+@pytest.mark.parametrize(
+    ("language", "messages"),
+    [
+        (
+            "en",
+            [
+                "Repeats row 2 of the same file (only the first is used)",
+                'The college "C9999" is not in the system',
+            ],
+        ),
+        ("th", ["ข้อมูลซ้ำกับแถวที่ 2 ในไฟล์เดียวกัน (ใช้แถวแรกเท่านั้น)", 'ไม่พบสถานศึกษา "C9999" ในระบบ']),
+    ],
+)
+def test_the_imports_own_problems_are_told_in_the_screens_language(
+    app, records, language, messages
+):
+    tree = check_file(
+        client_in(app, language),
+        [
+            f"{GOOD_NID},นาย,ธนุ,ตั้งใจ,C5201,081-234-5678",
+            f"{GOOD_NID},นาย,ธนุ,ตั้งใจ,C5201,081-234-5678",
+            f"{make_national_id('150010000013')},นาง,สมศรี,ใจดี,C9999,",
+        ],
+    )
+    errors = " ".join(tree.xpath("string(//*[@id='errors'])").split())
+    for message in messages:
+        assert message in errors
