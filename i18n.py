@@ -6,14 +6,17 @@ from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context, redirect, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, Domain, get_locale
 from flask_babel import gettext as _
 
 from models import Role
+from thai import messages as thai_messages
 from thai.dates import fiscal_year_label, format_be, format_be_datetime
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 babel = Babel()
+# The thai library writes its messages in Thai; the English screen reads them from here.
+thai_library = Domain(str(TRANSLATIONS), domain="thai")
 
 
 def select_locale() -> str:
@@ -66,6 +69,7 @@ def init_app(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(TRANSLATIONS),
     )
+    thai_messages.install(thai_library.gettext)
     app.jinja_env.filters["be_date"] = format_be
     app.jinja_env.filters["be_datetime"] = format_be_datetime
     app.jinja_env.filters["fiscal_year"] = fiscal_year_label

@@ -234,8 +234,9 @@ class AuditLogView(SecureModelView):
         "changes": changes_formatter,
         "batch_id": batch_formatter,
     }
+    # "at" has no export formatter: the export carries the time itself, a date-time cell in
+    # the XLSX and the list's BE date and time in the CSV, not the screen's text.
     column_formatters_export = {
-        "at": when_formatter,
         "user_email": who_formatter,
         "action": action_formatter,
         "table_name": table_formatter,

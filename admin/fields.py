@@ -6,8 +6,11 @@ import datetime as dt
 from typing import Any
 
 from flask import current_app
+from flask_admin.contrib.sqla.fields import QuerySelectField
 from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.form import Select2Field
 from flask_admin.form.upload import FileUploadField
+from flask_admin.model.fields import AjaxSelectField
 from flask_admin.model.form import converts
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +22,10 @@ from wtforms.widgets import html_params
 from thai.dates import format_be, parse_date, parse_datetime
 from thai.nid import clean_national_id, format_national_id
 from uploads import UploadRefused, check_pdf, folder_of, keep, read_upload, shown_name
+
+# The words of a choice not yet made, and the single-choice fields that show it.
+CHOOSE = _l("Please choose…")
+SINGLE_CHOICES = (Select2Field, QuerySelectField, AjaxSelectField)
 
 
 class ThaiDateField(StringField):
@@ -87,7 +94,15 @@ class NationalIdField(StringField):
 
 
 class ThaiModelConverter(AdminModelConverter):
-    """Build date inputs that accept Buddhist Era years instead of a CE date picker."""
+    """Build date inputs that accept Buddhist Era years instead of a CE date picker, and
+    choices left open that say "กรุณาเลือก…" (Flask-Admin's blank option reads "__None")."""
+
+    def convert(self, *args: Any, **kwargs: Any) -> Any:
+        field = super().convert(*args, **kwargs)
+        field_class = getattr(field, "field_class", None)
+        if isinstance(field_class, type) and issubclass(field_class, SINGLE_CHOICES):
+            field.kwargs.setdefault("blank_text", CHOOSE)
+        return field
 
     @converts("Date")
     def convert_thai_date(self, field_args: dict[str, Any], **extra: Any) -> ThaiDateField:

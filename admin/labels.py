@@ -17,6 +17,7 @@ LABELS = {
     "parent": _l("Parent agency"),
     "children": _l("Sub-agencies"),
     "province": _l("Province"),
+    "provinces": _l("Provinces"),
     "province.name_th": _l("Province"),
     "province.region": _l("Region"),
     "province.region.name_th": _l("Region"),

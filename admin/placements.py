@@ -245,6 +245,8 @@ class PlacementView(PlacementMovesMixin, PersonSearchMixin, SecureModelView):
         "test_result",
         "tested_on",
         "logbook_received",
+        "plan_url",
+        "clip_url",
         "clip_title",
         "clip_duration",
         "post_report_received",
@@ -284,11 +286,14 @@ class PlacementView(PlacementMovesMixin, PersonSearchMixin, SecureModelView):
         "clip_url": link_formatter,
         "clip_duration": duration_formatter,
     }
+    # The export carries values, never the list's HTML: the links are their plain addresses.
     column_formatters_export = {
-        **column_formatters,
+        "round": round_year_formatter,
         "status": choice_formatter(PlacementStep),
+        "test_result": choice_formatter(ExamResult),
         "is_late": late_text_formatter,
         "mou": mou_text_formatter,
+        "clip_duration": duration_formatter,
     }
     form_columns = (
         "round",

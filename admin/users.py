@@ -57,6 +57,15 @@ class UserView(SecureModelView):
     }
     form_args = {"email": {"validators": [email_validator]}}
 
+    def create_form(self, obj: Any = None) -> Any:
+        form = super().create_form(obj)
+        # A new account has no current password to keep: the hint asks for its first one.
+        form.new_password.description = _l(
+            "At least 10 characters, not the e-mail address and not a common password. "
+            "A new user needs one to log in."
+        )
+        return form
+
     def edit_form(self, obj: Any = None) -> Any:
         form = super().edit_form(obj)
         if is_self(obj):

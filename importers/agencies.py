@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from importers import cells
@@ -70,7 +71,7 @@ FIELDS = (
 class AgencyImporter(Importer):
     kind = "agencies"
     record_model = Agency
-    label = "หน่วยงาน"
+    label = _l("Agencies")
     key_column = "code"
     columns = (
         Column(
@@ -78,7 +79,7 @@ class AgencyImporter(Importer):
             ("รหัสหน่วยงาน", "code", "รหัส"),
             cells.code,
             required=True,
-            help="รหัสไม่ซ้ำกัน เช่น OVEC, C5201",
+            help=_l("A unique code, e.g. OVEC, C5201"),
             example="C5201",
         ),
         Column(
@@ -107,14 +108,17 @@ class AgencyImporter(Importer):
             "parent",
             ("สังกัด", "parent"),
             cells.text,
-            help="รหัส ชื่อย่อ หรือชื่อหน่วยงานต้นสังกัด (มีในระบบแล้วหรืออยู่แถวก่อนหน้าในไฟล์)",
+            help=_l(
+                "The parent agency's code, short name or name (already in the system or in an "
+                "earlier row of the file)"
+            ),
             example="OVEC",
         ),
         Column(
             "province",
             ("จังหวัด", "province"),
             cells.text,
-            help="ชื่อจังหวัดภาษาไทยหรืออังกฤษ หรือรหัสจังหวัด",
+            help=_l("The province's name in Thai or English, or its code"),
             example="ลำปาง",
         ),
         Column("phone", ("โทรศัพท์", "phone", "เบอร์โทร"), cells.phone, example="054 217 129"),
@@ -122,7 +126,9 @@ class AgencyImporter(Importer):
         Column("website", ("เว็บไซต์", "website"), cells.text),
     )
     required_columns = ((("code",),), (("name_th",),), (("kind",),))
-    instructions = "หน่วยงานต้นสังกัดต้องมีในระบบแล้ว หรืออยู่ในแถวก่อนหน้าของไฟล์เดียวกัน"
+    instructions = _l(
+        "Parent agencies must already be in the system, or in an earlier row of the same file"
+    )
 
     def prepare(self, rows: RowTable) -> None:
         self.agencies = AgencyIndex.load(self.session)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from importers import cells
@@ -45,7 +46,7 @@ class CodeIndex:
 class AlignmentImporter(Importer):
     kind = "alignment"
     record_model = CurriculumUnit
-    label = "การเทียบเคียงหลักสูตรกับหน่วยสมรรถนะ"
+    label = _l("Curriculum alignment with competency units")
     key_column = "unit_code"
     columns = (
         Column(
@@ -53,7 +54,7 @@ class AlignmentImporter(Importer):
             ("รหัสหลักสูตร", "curriculum_code"),
             cells.code,
             required=True,
-            help="หลักสูตรที่มีในระบบแล้ว",
+            help=_l("A curriculum already in the system"),
             example="TD-AUTO-01",
         ),
         Column(
@@ -61,7 +62,9 @@ class AlignmentImporter(Importer):
             ("รหัสหน่วยสมรรถนะ", "unit_code"),
             cells.code,
             required=True,
-            help="หน่วยสมรรถนะที่มีในระบบแล้ว (นำเข้ามาตรฐานอาชีพก่อน)",
+            help=_l(
+                "A competency unit already in the system (import the occupational standards first)"
+            ),
             example="AUT-MEC-4-220B",
         ),
         Column(
@@ -75,7 +78,10 @@ class AlignmentImporter(Importer):
         Column("notes", ("หมายเหตุ", "notes"), cells.multiline),
     )
     required_columns = ((("curriculum_code",),), (("unit_code",),), (("coverage",),))
-    instructions = "หลักสูตรและหน่วยสมรรถนะต้องมีในระบบก่อน (นำเข้าหลักสูตรและมาตรฐานอาชีพก่อน)"
+    instructions = _l(
+        "Curricula and competency units must be in the system first (import curricula and "
+        "occupational standards first)"
+    )
 
     def prepare(self, rows: RowTable) -> None:
         curricula = CodeIndex(self.session.execute(select(Curriculum.code, Curriculum.id)))

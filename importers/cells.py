@@ -1,4 +1,4 @@
-"""Cell parsers: one raw cell in, one clean value out, or a ValueError in Thai.
+"""Cell parsers: one raw cell in, one clean value out, or a ValueError in the reader's language.
 
 Each parser is a pure function of the cell; the engine parses each distinct cell once.
 """
@@ -9,6 +9,8 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
+
+from flask_babel import gettext as _
 
 from thai.dates import parse_be_year, parse_date, parse_datetime
 from thai.digits import to_arabic_digits
@@ -103,7 +105,13 @@ def link(what: str) -> Parser:
         if cleaned is None:
             return None
         if not URL.match(cleaned):
-            raise ValueError(f'{what} "{cleaned}" ไม่ถูกต้อง ต้องขึ้นต้นด้วย http:// หรือ https://')
+            raise ValueError(
+                _(
+                    'The %(what)s "%(value)s" is not valid: it starts with http:// or https://',
+                    what=what,
+                    value=cleaned,
+                )
+            )
         return cleaned
 
     return parse
@@ -118,7 +126,13 @@ def level(value: Any) -> int | None:
         cleaned = str(int(value))
     match = LEVEL.match(cleaned)
     if not match:
-        raise ValueError(f'ระดับ "{cleaned}" ไม่ถูกต้อง ต้องเป็นเลข 1 ถึง 8 เช่น "4" หรือ "ระดับ 4"')
+        raise ValueError(
+            _(
+                'The level "%(value)s" is not valid: it is a number from 1 to 8, e.g. "4" or '
+                '"ระดับ 4"',
+                value=cleaned,
+            )
+        )
     return int(match.group(1))
 
 
@@ -130,7 +144,7 @@ def whole_number(value: Any) -> int | None:
             return int(value)
     cleaned = normalize_text(to_arabic_digits(str(value))).replace(",", "")
     if not cleaned.isdigit():
-        raise ValueError(f'"{cleaned}" ไม่ใช่จำนวนเต็มที่ไม่ติดลบ')
+        raise ValueError(_('"%(value)s" is not a whole number of 0 or more', value=cleaned))
     return int(cleaned)
 
 
@@ -149,7 +163,7 @@ def yes_no(value: Any) -> bool | None:
         return True
     if cleaned in NO:
         return False
-    raise ValueError(f'ค่า "{cleaned}" ไม่ถูกต้อง กรุณาระบุ "ใช่" หรือ "ไม่ใช่"')
+    raise ValueError(_('The value "%(value)s" is not valid: give "ใช่" or "ไม่ใช่"', value=cleaned))
 
 
 def choice(
@@ -174,7 +188,14 @@ def choice(
             return None
         found = lookup.get(key(value))
         if found is None:
-            raise ValueError(f'{what} "{normalize_text(value)}" ไม่ถูกต้อง ใช้ได้: {listed}')
+            raise ValueError(
+                _(
+                    'The %(what)s "%(value)s" is not valid; use: %(listed)s',
+                    what=what,
+                    value=normalize_text(value),
+                    listed=listed,
+                )
+            )
         return found
 
     return parse

@@ -72,7 +72,7 @@ class ImportCommand(click.Command):
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_help_text(ctx, formatter)
         with formatter.section("KIND"):
-            formatter.write_dl([(kind, importer.label) for kind, importer in KINDS.items()])
+            formatter.write_dl([(kind, str(importer.label)) for kind, importer in KINDS.items()])
 
 
 @click.command("import", cls=ImportCommand)

@@ -6,6 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
 from importers import cells
 from importers.cells import Parser, text
 from importers.headers import header_key
@@ -22,7 +25,7 @@ class Column:
     headers: tuple[str, ...]
     parse: Parser = text
     required: bool = False
-    help: str = ""
+    help: str | LazyString = ""
     choices: tuple[str, ...] = ()
     example: str = ""
     # A plausibility check run on each distinct value: check(written, value, importer).
@@ -44,7 +47,7 @@ def person_name_columns(prefix: str, first: str, last: str) -> tuple[Column, ...
             "prefix",
             ("คำนำหน้า", "คำนำหน้าชื่อ", "prefix", "title"),
             cells.prefix,
-            help="นาย นาง นางสาว ว่าที่ร้อยตรี ดร. ฯลฯ",
+            help=_l("นาย, นาง, นางสาว, ว่าที่ร้อยตรี, ดร. and so on"),
             example=prefix,
         ),
         Column("first_name", ("ชื่อ", "first_name"), cells.text, example=first),
@@ -53,6 +56,9 @@ def person_name_columns(prefix: str, first: str, last: str) -> tuple[Column, ...
             "full_name",
             ("ชื่อ-สกุล", "ชื่อ - นามสกุล", "ชื่อ-นามสกุล", "full_name"),
             cells.full_name,
-            help=f"ใช้แทนคอลัมน์ คำนำหน้า ชื่อ นามสกุล ได้ เช่น {prefix}{first} {last}",
+            help=_l(
+                "Instead of the คำนำหน้า, ชื่อ and นามสกุล columns, e.g. %(example)s",
+                example=f"{prefix}{first} {last}",
+            ),
         ),
     )

@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 import numpy as np
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from importers import cells
@@ -95,6 +96,10 @@ LEVELS_SHOWN = (
     "ปวส./อนุปริญญา",
     "หลักสูตรระยะสั้นและการศึกษาตลอดชีวิต",
 )
+OWNER_MISSING = _l(
+    'The agency "%(name)s" is not in the system: use the code, short name or name of an agency '
+    "in the system (import agencies first)"
+)
 kind_label = labels_parser(KIND_LABELS, "ประเภทหลักสูตร", KINDS_SHOWN)
 level_group = labels_parser(LEVEL_LABELS, "ระดับ", LEVELS_SHOWN)
 
@@ -113,7 +118,7 @@ def curriculum_kind(value: Any) -> tuple[str, int | None] | None:
 class CurriculumImporter(Importer):
     kind = "curricula"
     record_model = Curriculum
-    label = "หลักสูตร"
+    label = _l("Curricula")
     key_column = "code"
     columns = (
         Column(
@@ -134,7 +139,7 @@ class CurriculumImporter(Importer):
             "owner",
             ("หน่วยงานเจ้าของ", "owner", "หน่วยงานเจ้าของหลักสูตร", "เจ้าของหลักสูตร"),
             cells.text,
-            help="รหัส ชื่อย่อ หรือชื่อหน่วยงาน ที่มีในระบบแล้ว",
+            help=_l("The code, short name or name of an agency already in the system"),
             example="BPCD",
         ),
         Column(
@@ -142,7 +147,7 @@ class CurriculumImporter(Importer):
             ("ประเภท", "kind", "ประเภทหลักสูตร"),
             curriculum_kind,
             required=True,
-            help='ต่อท้ายด้วยปี พ.ศ. ของหลักสูตรได้ เช่น "ปวช. 2562"',
+            help=_l('May end with the curriculum\'s BE year, e.g. "ปวช. 2562"'),
             choices=KINDS_SHOWN,
             example="หลักสูตรพัฒนาครู",
         ),
@@ -150,7 +155,7 @@ class CurriculumImporter(Importer):
             "level_group",
             ("ระดับ", "level", "level_group", "ระดับธนาคารหน่วยกิต"),
             level_group,
-            help="ระดับของธนาคารหน่วยกิต",
+            help=_l("The credit bank level"),
             choices=LEVELS_SHOWN,
             example="หลักสูตรระยะสั้นและการศึกษาตลอดชีวิต",
         ),
@@ -163,7 +168,10 @@ class CurriculumImporter(Importer):
         ),
     )
     required_columns = ((("code",),), (("title",),), (("kind",),))
-    instructions = "หน่วยงานเจ้าของหลักสูตรต้องมีในระบบก่อน (นำเข้าหน่วยงานก่อนหลักสูตร)"
+    instructions = _l(
+        "The agency owning each curriculum must be in the system first (import agencies before "
+        "curricula)"
+    )
 
     def prepare(self, rows: RowTable) -> None:
         agencies = AgencyIndex.load(self.session)
@@ -180,7 +188,7 @@ class CurriculumImporter(Importer):
             rows,
             "owner",
             agencies.find,
-            'ไม่พบหน่วยงาน "{name}" ในระบบ ใช้รหัส ชื่อย่อ หรือชื่อหน่วยงานที่มีในระบบ (นำเข้าหน่วยงานก่อน)',
+            OWNER_MISSING,
         )
         rows.set("owner_id", [None if ref is None else ref.id for ref in found])
 

@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
 
+from flask_babel import gettext
+
 from thai.text import normalize_text
+
+
+def N_(text: str) -> str:
+    """Mark a text for the catalogue (pybabel reads N_); it is translated where it is used."""
+    return text
+
 
 # The import template's sheets and its instructions sheet's header row (importers/templates.py
 # writes them; that module imports every importer, so it cannot be imported from here — a
@@ -28,6 +36,18 @@ from thai.text import normalize_text
 DATA_SHEET = "ข้อมูล"
 HELP_SHEET = "คำอธิบาย"
 HELP_HEADERS = ("คอลัมน์", "ต้องกรอก", "คำอธิบาย", "ค่าที่ใช้ได้", "ชื่อหัวคอลัมน์อื่นที่รับได้", "ตัวอย่าง")
+# The same row in English (its msgids: the Thai catalogue gives HELP_HEADERS back). A template
+# downloaded from the English screen has it; both are recognised as an instructions sheet.
+HELP_HEADERS_EN = (
+    N_("Column"),
+    N_("Required?"),
+    N_("Description"),
+    N_("Values"),
+    N_("Other accepted headers"),
+    N_("Example"),
+)
+
+
 # How far down an instructions sheet its column table starts (below the title and the notes).
 HELP_SEARCH_ROWS = 60
 
@@ -249,12 +269,21 @@ def missing_columns_message(
     return " ".join(lines)
 
 
+def help_headers() -> tuple[str, ...]:
+    """The instructions sheet's column-table headers in the reader's language."""
+    return tuple(gettext(header) for header in HELP_HEADERS_EN)
+
+
 def _is_help_header_row(row: Sequence[Any]) -> bool:
     keys = {header_key(cell) for cell in row}
-    wanted = {header_key(header) for header in HELP_HEADERS}
+    return any(_is_header_row_of(keys, headers) for headers in (HELP_HEADERS, HELP_HEADERS_EN))
+
+
+def _is_header_row_of(keys: set[str], headers: Sequence[str]) -> bool:
+    wanted = {header_key(header) for header in headers}
     # The first column and the aliases column are the template's own words; with two more
     # of its headers the row is that table, not a sender's data.
-    first, aliases = header_key(HELP_HEADERS[0]), header_key(HELP_HEADERS[4])
+    first, aliases = header_key(headers[0]), header_key(headers[4])
     return first in keys and aliases in keys and len(keys & wanted) >= 4
 
 

@@ -21,6 +21,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from importers.columns import Column
@@ -41,7 +44,7 @@ from importers.results import (
 from importers.versions import record_versions, refuse_if_changed
 from thai.dates import bangkok_now
 
-COLLEGE_MISSING = 'ไม่พบสถานศึกษา "{name}" ในระบบ'
+COLLEGE_MISSING = _l('The college "%(name)s" is not in the system')
 
 
 def comparable(value: Any) -> Any:
@@ -152,7 +155,7 @@ class Importer:
             groups = [[self.column(name) for name in group] for group in alternatives]
             raise ReadError(missing_columns_message(groups, table.headers, present))
         if table.empty:
-            raise ReadError("ไฟล์มีแต่หัวตาราง ไม่มีข้อมูลให้นำเข้า")
+            raise ReadError(_("The file has only its headers: there is no data to import"))
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
@@ -235,12 +238,12 @@ class Importer:
         rows: RowTable,
         column: str,
         find: Callable[[Any], Any],
-        missing: str,
+        missing: str | LazyString,
     ) -> np.ndarray:
         """Look up each distinct value of a reference column once; drop the column.
 
         Returns what `find` gave for each row (None where blank or not found); a value not
-        found is a row problem, `missing` its Thai message with {name} for the value.
+        found is a row problem, `missing` its message with %(name)s for the value.
         """
         names = rows.drop(column)
         found = distinct_map(names, find)
@@ -248,7 +251,7 @@ class Importer:
         if absent.any():
             header = self.header(column)
             for position in np.flatnonzero(absent):
-                rows.add_problem(position, header, missing.format(name=names[position]))
+                rows.add_problem(position, header, missing % {"name": names[position]})
         return found
 
     def mark_duplicates(self, rows: RowTable) -> None:
@@ -266,7 +269,10 @@ class Importer:
             rows.add_problem(
                 keyed[index],
                 header,
-                f"ข้อมูลซ้ำกับแถวที่ {number} ในไฟล์เดียวกัน (ใช้แถวแรกเท่านั้น)",
+                _(
+                    "Repeats row %(number)s of the same file (only the first is used)",
+                    number=number,
+                ),
             )
 
     def match_stored(

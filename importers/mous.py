@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -43,7 +44,7 @@ class Parties:
 class MouImporter(Importer):
     kind = "mous"
     record_model = Mou
-    label = "บันทึกข้อตกลงความร่วมมือ (MOU)"
+    label = _l("Memoranda of understanding (MOU)")
     key_column = "ref_no"
     columns = (
         Column(
@@ -51,7 +52,7 @@ class MouImporter(Importer):
             ("เลขที่", "ref_no", "เลขที่บันทึกข้อตกลง", "เลขที่ MOU", "reference number"),
             cells.code,
             required=True,
-            help="เลขที่ไม่ซ้ำกัน ใช้จับคู่กับบันทึกข้อตกลงที่มีในระบบแล้ว",
+            help=_l("A unique number, used to match a memorandum already in the system"),
             example="MOU-2565-014",
         ),
         Column(
@@ -67,8 +68,10 @@ class MouImporter(Importer):
             cells.multiline,
             required=True,
             help=(
-                "อย่างน้อย 2 หน่วยงาน ที่มีในระบบแล้ว ระบุรหัส ชื่อย่อ หรือชื่อหน่วยงาน "
-                'คั่นด้วย "," หรือ ";" หรือขึ้นบรรทัดใหม่'
+                _l(
+                    "At least 2 agencies already in the system, by code, short name or name, "
+                    'separated by ",", ";" or a line break'
+                )
             ),
             example="BMA; TPQI",
         ),
@@ -77,7 +80,7 @@ class MouImporter(Importer):
             ("วันที่ลงนาม", "signed_on", "วันลงนาม"),
             cells.date,
             required=True,
-            help="วัน/เดือน/ปี พ.ศ. เช่น 14/09/2565 หรือ 14 ก.ย. 2565",
+            help=_l("Day/month/BE year, e.g. 14/09/2565 or 14 ก.ย. 2565"),
             example="14/09/2565",
             check=plausible_mou_date,
         ),
@@ -85,7 +88,10 @@ class MouImporter(Importer):
             "expires_on",
             ("วันสิ้นสุด", "expires_on", "วันหมดอายุ"),
             cells.date,
-            help="เว้นว่างถ้าไม่มีวันสิ้นสุด (ถ้ามีในระบบแล้ว ช่องว่างจะคงวันที่เดิมไว้)",
+            help=_l(
+                "Leave blank if it has no end date (for a memorandum already in the system, a "
+                "blank keeps the stored date)"
+            ),
             example="13/09/2570",
             check=plausible_mou_date,
         ),
@@ -102,7 +108,7 @@ class MouImporter(Importer):
         (("parties",),),
         (("signed_on",),),
     )
-    instructions = "คู่ภาคีทุกหน่วยงานต้องมีในระบบก่อน (นำเข้าหน่วยงานก่อนบันทึกข้อตกลง)"
+    instructions = _l("Every party must be in the system first (import agencies before memoranda)")
 
     def prepare(self, rows: RowTable) -> None:
         self.agencies = AgencyIndex.load(self.session)

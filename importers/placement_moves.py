@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from importers import cells, plausible
 from importers.columns import Column
@@ -125,7 +127,12 @@ def duration(value: Any) -> int | None:
         if clock.group(1) and 1 <= hours <= 5 and seconds == 0:
             hours, minutes, seconds = 0, hours, minutes
         if seconds >= 60 or (clock.group(1) and minutes >= 60):
-            raise ValueError(f'ความยาวคลิป "{cleaned}" ไม่ถูกต้อง เช่น 4:30 (4 นาที 30 วินาที)')
+            raise ValueError(
+                _(
+                    'The clip length "%(value)s" is not valid, e.g. 4:30 (4 minutes 30 seconds)',
+                    value=cleaned,
+                )
+            )
         return hours * 3600 + minutes * 60 + seconds
     if found := MINUTES_SECONDS.match(written):
         return int(found.group(1)) * 60 + int(found.group(2))
@@ -133,7 +140,13 @@ def duration(value: Any) -> int | None:
         return int(found.group(1))
     if found := MINUTES.match(written):
         return round(float(found.group(1)) * 60)
-    raise ValueError(f'ความยาวคลิป "{cleaned}" ไม่ถูกต้อง ระบุเป็น นาที:วินาที เช่น 4:30 หรือเป็นนาที เช่น 4.5')
+    raise ValueError(
+        _(
+            'The clip length "%(value)s" is not valid: give minutes:seconds, e.g. 4:30, or '
+            "minutes, e.g. 4.5",
+            value=cleaned,
+        )
+    )
 
 
 def step_name(step: str | None) -> str:
@@ -156,7 +169,10 @@ MOVE_COLUMNS = (
         "status",
         ("ขั้นตอน", "สถานะ", "ขั้นตอนปัจจุบัน", "status", "step"),
         cells.choice(STEP_LABELS, "ขั้นตอน", codes_too=True),
-        help="ขั้นตอนที่รายการไปถึง เว้นว่างได้ (คงขั้นตอนเดิม) ย้ายได้ตามลำดับขั้นตอนเท่านั้น",
+        help=_l(
+            "The step the application has reached; may be blank (the step stays); steps move only "
+            "in their order"
+        ),
         choices=tuple(STEP_NAMES.values()),
         example="ทดสอบแล้ว",
     ),
@@ -164,7 +180,7 @@ MOVE_COLUMNS = (
         "test_result",
         ("ผลการทดสอบ", "ผลการทดสอบสมรรถนะ", "ผลทดสอบ", "test_result", "result"),
         cells.choice(RESULT_LABELS, "ผลการทดสอบ"),
-        help="ผ่าน หรือ ไม่ผ่าน (บันทึกได้เมื่ออยู่ระหว่างฝึกหรือทดสอบแล้ว)",
+        help=_l("ผ่าน (passed) or ไม่ผ่าน (failed), once the application is in training or tested"),
         choices=("ผ่าน", "ไม่ผ่าน"),
         example="ผ่าน",
     ),
@@ -179,14 +195,14 @@ MOVE_COLUMNS = (
         "clip_title",
         ("ชื่อคลิป", "ชื่อคลิปวีดิทัศน์", "clip_title"),
         cells.text,
-        help="ชื่อ นามสกุล (ชื่อหน่วยสมรรถนะที่ฝึก)",
+        help=_l("Given name and surname (the name of the competency unit trained)"),
         example="ศานนท์ ศรีสุข (ใช้เครื่องมือดิจิทัลในการทำงาน)",
     ),
     Column(
         "clip_duration",
         ("ความยาวคลิป", "ความยาวคลิป (นาที)", "clip_duration", "clip length"),
         duration,
-        help="ไม่เกิน 5 นาที เช่น 4:30 หรือ 4.5 (นาที)",
+        help=_l("At most 5 minutes, e.g. 4:30 or 4.5 (minutes)"),
         example="4:30",
     ),
 )

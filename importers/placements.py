@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -61,7 +62,7 @@ FIELDS = (
 UNIT_SEPARATORS = re.compile(r"[,;\n]")
 LEADING_CODE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._/\-]*)(?=[\s:(]|$)")
 CODE_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/\-]*")
-HOST_MISSING = 'ไม่พบสถานประกอบการ "{name}" ในระบบ (นำเข้าหน่วยงานก่อน)'
+HOST_MISSING = _l('The host "%(name)s" is not in the system (import agencies first)')
 
 
 def looks_like_code(token: str) -> bool:
@@ -141,14 +142,14 @@ plan_link = cells.link("ลิงก์")
 class PlacementImporter(ResultMovesMixin, Importer):
     kind = "placements"
     record_model = Placement
-    label = "ใบสมัครฝึกประสบการณ์ในสถานประกอบการ"
+    label = _l("Industry placement applications")
     key_column = "national_id"
     columns = (
         Column(
             "applied_at",
             ("ประทับเวลา", "timestamp", "วันเวลาที่ส่ง", "applied_at"),
             cells.timestamp,
-            help="วันเวลาที่ส่งแบบฟอร์ม เช่น 27/2/2568, 16:45:12",
+            help=_l("When the form was sent, e.g. 27/2/2568, 16:45:12"),
             example="20/2/2568, 10:30:00",
         ),
         Column(
@@ -162,21 +163,21 @@ class PlacementImporter(ResultMovesMixin, Importer):
             ("เลขประจำตัวประชาชน", "เลขบัตรประชาชน", "national_id", "citizen id"),
             cells.national_id,
             required=True,
-            help="ของครูที่มีอยู่ในระบบแล้ว",
+            help=_l("Of a teacher already in the system"),
             example="3100100000006",
         ),
         Column(
             "full_name",
             ("ชื่อ-สกุล", "ชื่อ - นามสกุล", "ชื่อ-นามสกุล", "full_name"),
             cells.text,
-            help="ใช้ตรวจทานเท่านั้น ครูระบุด้วยเลขประจำตัวประชาชน",
+            help=_l("For checking only: the teacher is found by national ID"),
             example="นายศานนท์ ศรีสุข",
         ),
         Column(
             "college",
             ("สถานศึกษา", "วิทยาลัย", "institution", "college"),
             cells.text,
-            help="ชื่อหรือรหัสสถานศึกษา เว้นว่างได้ (ใช้สถานศึกษาของครู)",
+            help=_l("The college's name or code; may be blank (the teacher's college is used)"),
             example="วิทยาลัยสารพัดช่างลำปาง",
         ),
         Column(
@@ -184,7 +185,7 @@ class PlacementImporter(ResultMovesMixin, Importer):
             ("สถานประกอบการ", "ชื่อสถานประกอบการ", "establishment", "host"),
             cells.text,
             required=True,
-            help="ชื่อ ชื่อย่อ หรือรหัสหน่วยงาน ที่มีอยู่ในระบบแล้ว",
+            help=_l("The name, short name or code of an agency already in the system"),
             example="บริษัท ไทยออโตพาร์ท จำกัด",
         ),
         Column(
@@ -198,7 +199,10 @@ class PlacementImporter(ResultMovesMixin, Importer):
             ("สมรรถนะที่จะฝึก", "หน่วยสมรรถนะที่จะฝึก", "หน่วยสมรรถนะ", "units", "unit_codes"),
             cells.multiline,
             required=True,
-            help='รหัสและชื่อหน่วยสมรรถนะ คั่นด้วย "," เช่น DG-WPJL-028 ใช้เครื่องมือดิจิทัลในการทำงาน',
+            help=_l(
+                'Competency unit codes and names, separated by ",", e.g. DG-WPJL-028 '
+                "ใช้เครื่องมือดิจิทัลในการทำงาน"
+            ),
             example="DG-WPJL-028 ใช้เครื่องมือดิจิทัลในการทำงาน",
         ),
         round_date(
@@ -213,17 +217,18 @@ class PlacementImporter(ResultMovesMixin, Importer):
             "plan_url",
             ("ลิงก์แผนพัฒนา", "ลิงก์แผนพัฒนารายบุคคล", "แผนพัฒนา", "plan_url"),
             plan_link,
-            help="ลิงก์ไฟล์ PDF แผนพัฒนาที่ผู้อำนวยการลงนามแล้ว",
+            help=_l("A link to the development plan PDF signed by the director"),
             example="https://drive.google.com/open?id=...",
         ),
         *MOVE_COLUMNS,
     )
     required_columns = ((("national_id",),), (("host",),), (("units",),))
-    instructions = (
-        "เลือกรอบ (ปีงบประมาณ) ที่จะนำเข้า ครู สถานศึกษา สถานประกอบการ และหน่วยสมรรถนะ "
-        "ต้องมีอยู่ในระบบก่อน (นำเข้าหน่วยงาน ครู และมาตรฐานอาชีพก่อน) "
-        "ไฟล์ผลการฝึกของสถานศึกษาใช้คอลัมน์ ขั้นตอน ผลการทดสอบ วันที่ทดสอบ และคลิป "
-        "กับรายการที่มีอยู่แล้วได้ โดยไม่ต้องมีคอลัมน์สถานประกอบการและหน่วยสมรรถนะ"
+    instructions = _l(
+        "Choose the round (fiscal year) to import into. Teachers, colleges, host companies and "
+        "competency units must be in the system first (import agencies, teachers and occupational "
+        "standards first). A college's results file may use the columns ขั้นตอน (step), "
+        "ผลการทดสอบ (test result), วันที่ทดสอบ (test date) and คลิป (clip) on applications "
+        "already in the system, without the host and competency unit columns"
     )
 
     def check_columns(self, table: Table) -> None:

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from importers import cells, plausible
@@ -74,7 +76,7 @@ LEVELS = {
 }
 LEVEL_NOISE = re.compile(r"[\s._\-]|(?:ชั้นปีที่|ปีที่)?\d+$")
 FIRST_YEAR, LAST_YEAR = 2500, 2700
-PROGRAMME_MISSING = 'ไม่พบทุน "{name}" ในระบบ'
+PROGRAMME_MISSING = _l('The scholarship "%(name)s" is not in the system')
 EVENT_NOTE = "เปลี่ยนสถานะจากการนำเข้าไฟล์"
 
 
@@ -87,7 +89,9 @@ def student_level(value: Any) -> str | None:
     key = LEVEL_NOISE.sub("", key)
     found = LEVELS.get(key)
     if found is None:
-        raise ValueError(f'ระดับ "{normalize_text(value)}" ไม่ถูกต้อง ใช้ได้: ปวช., ปวส.')
+        raise ValueError(
+            _('The level "%(value)s" is not valid; use: ปวช., ปวส.', value=normalize_text(value))
+        )
     return found
 
 
@@ -99,14 +103,16 @@ def plausible_start_year(written: str, year: int, importer: Importer) -> str | N
 def start_year(value: Any) -> int | None:
     year = cells.be_year(value)
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValueError(f"ปีการศึกษา {year} ไม่ถูกต้อง (ต้องเป็นปี พ.ศ. เช่น 2566)")
+        raise ValueError(
+            _("The academic year %(year)s is not valid (it is a BE year, e.g. 2566)", year=year)
+        )
     return year
 
 
 class ScholarshipImporter(Importer):
     kind = "scholarships"
     record_model = ScholarshipAward
-    label = "ผู้รับทุนการศึกษา"
+    label = _l("Scholarship holders")
     key_column = "person_id"
     columns = (
         Column(
@@ -124,7 +130,7 @@ class ScholarshipImporter(Importer):
             ),
             cells.person_id,
             required=True,
-            help="เลขประจำตัวประชาชน 13 หลัก หรือรหัส G สำหรับผู้ไม่มีเลขประจำตัวประชาชน",
+            help=_l("A 13-digit national ID, or a G-code for someone without one"),
             example="G644200000001",
         ),
         *person_name_columns("นางสาว", "จุลลดา", "เรียนดี"),
@@ -133,7 +139,7 @@ class ScholarshipImporter(Importer):
             ("สถานศึกษา", "วิทยาลัย", "institution", "college"),
             cells.text,
             required=True,
-            help="ชื่อสถานศึกษาหรือรหัสหน่วยงาน ที่มีอยู่ในระบบแล้ว",
+            help=_l("The name or agency code of a college already in the system"),
             example="วิทยาลัยสารพัดช่างลำปาง",
         ),
         Column(
@@ -141,7 +147,7 @@ class ScholarshipImporter(Importer):
             ("ทุน", "ชื่อทุน", "ประเภททุน", "โครงการทุน", "programme", "program", "scholarship"),
             cells.text,
             required=True,
-            help="ชื่อทุนตามที่มีในระบบ หรือรหัสทุน",
+            help=_l("The scholarship's name as in the system, or its code"),
             example="ทุนนวัตกรรมสายอาชีพชั้นสูง",
         ),
         Column(
@@ -149,7 +155,7 @@ class ScholarshipImporter(Importer):
             ("ปีการศึกษา", "ปีการศึกษาที่ได้รับทุน", "ปีที่ได้รับทุน", "academic_year", "start_year"),
             start_year,
             required=True,
-            help="ปีการศึกษา (พ.ศ.) ที่เริ่มรับทุน",
+            help=_l("The academic year (BE) the scholarship starts"),
             check=plausible_start_year,
             example="2566",
         ),
@@ -183,7 +189,10 @@ class ScholarshipImporter(Importer):
         (("programme",),),
         (("start_year",),),
     )
-    instructions = "สถานศึกษาและทุนต้องมีอยู่ในระบบก่อน (นำเข้าหน่วยงานก่อนผู้รับทุน)"
+    instructions = _l(
+        "Colleges and scholarships must be in the system first (import agencies before "
+        "scholarship holders)"
+    )
 
     def prepare(self, rows: RowTable) -> None:
         agencies = AgencyIndex.load(self.session)

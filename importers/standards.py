@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -45,21 +46,21 @@ class Said:
 class StandardImporter(Importer):
     kind = "standards"
     record_model = Qualification
-    label = "มาตรฐานอาชีพ (คุณวุฒิวิชาชีพและหน่วยสมรรถนะ)"
+    label = _l("Occupational standards (qualifications and competency units)")
     key_column = "unit_code"
     columns = (
         Column(
             "sector",
             ("สาขาวิชาชีพ", "sector"),
             cells.text,
-            help="ต้องระบุคู่กับอาชีพ",
+            help=_l("Give it together with the occupation"),
             example="ยานยนต์",
         ),
         Column(
             "occupation",
             ("อาชีพ", "occupation"),
             cells.text,
-            help="ต้องระบุคู่กับสาขาวิชาชีพ",
+            help=_l("Give it together with the occupational field"),
             example="ช่างเครื่องยนต์ดีเซล",
         ),
         Column(
@@ -73,14 +74,14 @@ class StandardImporter(Importer):
             "qualification",
             ("ชื่อคุณวุฒิ", "qualification", "ชื่อคุณวุฒิวิชาชีพ", "คุณวุฒิวิชาชีพ"),
             cells.text,
-            help="ต้องระบุสำหรับคุณวุฒิที่ยังไม่มีในระบบ (อย่างน้อยหนึ่งแถว)",
+            help=_l("Required for a qualification not yet in the system (in at least one row)"),
             example="ช่างเครื่องยนต์ดีเซล ระดับ 4",
         ),
         Column(
             "level",
             ("ระดับ", "level", "ระดับคุณวุฒิ", "ชั้น"),
             cells.level,
-            help='เลข 1 ถึง 8 เช่น "4" "ระดับ 4" หรือ "ชั้น 4"',
+            help=_l('A number from 1 to 8, e.g. "4", "ระดับ 4" or "ชั้น 4"'),
             example="ระดับ 4",
         ),
         Column(
@@ -88,19 +89,22 @@ class StandardImporter(Importer):
             ("รหัสหน่วยสมรรถนะ", "unit_code", "รหัสหน่วย"),
             cells.code,
             required=True,
-            help="เก็บตามที่เขียน เช่น ECM-ZZZ-5-011ZA, ICT-QLIP-401B, 10201",
+            help=_l("Kept as written, e.g. ECM-ZZZ-5-011ZA, ICT-QLIP-401B, 10201"),
             example="AUT-MEC-4-220B",
         ),
         Column(
             "unit_title",
             ("ชื่อหน่วยสมรรถนะ", "unit_title", "หน่วยสมรรถนะ"),
             cells.text,
-            help="ต้องระบุสำหรับหน่วยสมรรถนะที่ยังไม่มีในระบบ",
+            help=_l("Required for a competency unit not yet in the system"),
             example="วิเคราะห์ข้อขัดข้องเครื่องยนต์ดีเซล",
         ),
     )
     required_columns = ((("qualification_code",),), (("unit_code",),))
-    instructions = "หนึ่งแถวต่อหนึ่งหน่วยสมรรถนะในคุณวุฒิ แถวของคุณวุฒิเดียวกันต้องมีชื่อ ระดับ สาขาวิชาชีพและอาชีพตรงกัน"
+    instructions = _l(
+        "One row per competency unit of a qualification; the rows of one qualification must agree "
+        "on its name, level, occupational field and occupation"
+    )
 
     # ------------------------------------------------------------------ prepare
 

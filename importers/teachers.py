@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from flask_babel import lazy_gettext as _l
 
 from importers import cells, plausible
 from importers.columns import Column, person_name_columns
@@ -32,7 +33,7 @@ FIELDS = (
 class TeacherImporter(Importer):
     kind = "teachers"
     record_model = Teacher
-    label = "ครู"
+    label = _l("Teachers")
     key_column = "national_id"
     columns = (
         Column(
@@ -40,7 +41,7 @@ class TeacherImporter(Importer):
             ("เลขประจำตัวประชาชน", "เลขบัตรประชาชน", "national_id", "citizen id"),
             cells.national_id,
             required=True,
-            help="13 หลัก พิมพ์ติดกันหรือมีขีดก็ได้ (จัดรูปแบบเซลล์เป็นข้อความ)",
+            help=_l("13 digits, with or without dashes (format the cells as text)"),
             example="3100100000006",
         ),
         *person_name_columns("นาย", "ศานนท์", "ศรีสุข"),
@@ -48,7 +49,7 @@ class TeacherImporter(Importer):
             "college",
             ("สถานศึกษา", "วิทยาลัย", "institution"),
             cells.text,
-            help="ชื่อสถานศึกษาหรือรหัสหน่วยงาน ที่มีอยู่ในระบบแล้ว",
+            help=_l("The name or agency code of a college already in the system"),
             example="วิทยาลัยเทคนิคเชียงใหม่",
         ),
         Column(
@@ -68,7 +69,7 @@ class TeacherImporter(Importer):
             "birth_date",
             ("วันเกิด", "วัน/เดือน/ปีเกิด", "birth_date"),
             cells.date,
-            help="วัน/เดือน/ปี พ.ศ. เช่น 24/01/2528 หรือ 24 ม.ค. 28",
+            help=_l("Day/month/BE year, e.g. 24/01/2528 or 24 ม.ค. 28"),
             example="24/01/2528",
             check=lambda raw, value, importer: plausible.birth_date(raw, value, importer.today),
         ),
@@ -76,7 +77,7 @@ class TeacherImporter(Importer):
         Column("phone", ("โทรศัพท์", "เบอร์โทร", "phone"), cells.phone, example="081-234-5678"),
     )
     required_columns = ((("national_id",),), (("first_name", "last_name"), ("full_name",)))
-    instructions = "สถานศึกษาต้องมีอยู่ในระบบก่อน (นำเข้าหน่วยงานก่อนครู)"
+    instructions = _l("Colleges must be in the system first (import agencies before teachers)")
 
     def prepare(self, rows: RowTable) -> None:
         self.take_person_name(rows)

@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from functools import cache
 
 import geothai
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from exports import safe_workbook
 from importers import KINDS, cells
 from importers.columns import Column
+from importers.headers import help_headers
 from importers.importer import Importer
 from thai.text import thai_sort_key
 
@@ -42,20 +46,44 @@ TEXT_PARSERS = (
     cells.date,
     cells.timestamp,
 )
-GENERAL_NOTES = (
-    "แถวแรกของแผ่นงาน “ข้อมูล” เป็นหัวคอลัมน์ ห้ามแก้ชื่อหัวคอลัมน์ (เรียงลำดับใหม่ได้ เพิ่มคอลัมน์อื่นได้ "
-    "แต่ระบบจะไม่นำเข้าคอลัมน์ที่ไม่รู้จัก)",
-    "คอลัมน์ที่มีเครื่องหมาย * ต้องกรอกทุกแถว",
-    "กรอกข้อมูลตั้งแต่แถวที่ 2 ของแผ่นงาน “ข้อมูล” แถวตัวอย่างอยู่ในแผ่นงานนี้ด้านล่าง ไม่ต้องคัดลอกไปด้วย",
-    "คอลัมน์ที่มีรายการ (ลูกศรที่มุมเซลล์) ให้เลือกจากรายการ หรือพิมพ์ค่าอื่นที่ระบบรับได้ ตามที่บอกไว้ในคอลัมน์ “ค่าที่ใช้ได้”",
-    "วันที่ให้กรอกเป็น วัน/เดือน/ปี พ.ศ. เช่น 24/01/2568",
-    "เลขประจำตัว รหัส และเบอร์โทรศัพท์ กรอกเป็นข้อความ (เซลล์ถูกจัดรูปแบบเป็นข้อความไว้แล้ว)",
-    "ถ้ามีแถวใดไม่ถูกต้อง ระบบจะแจ้งเลขแถว คอลัมน์และเหตุผล และจะไม่บันทึกข้อมูลจนกว่าจะแก้ไข "
-    "หรือเลือกบันทึกเฉพาะแถวที่ถูกต้อง",
+
+
+def general_notes() -> list[str]:
+    """The notes of the instructions sheet, in the reader's language; the sheets and headers
+    keep their Thai names in every language (senders are Thai, and the import reads them)."""
+    return [
+        _(
+            "The first row of the “%(data)s” (data) sheet holds the column headers, which are "
+            "in Thai: do not change them (columns may be reordered and others added, but the "
+            "system does not import columns it does not know)",
+            data=DATA_SHEET,
+        ),
+        _("Columns marked * must be filled in every row"),
+        _(
+            "Enter the data from row 2 of the “%(data)s” sheet; the example row is further down "
+            "this sheet and is not to be copied",
+            data=DATA_SHEET,
+        ),
+        _(
+            "In a column with a list (an arrow at the cell's corner) choose from the list, or "
+            "type another value the system accepts, as the “%(values)s” column says",
+            values=help_headers()[3],
+        ),
+        _("Enter dates as day/month/BE year, e.g. 24/01/2568"),
+        _(
+            "Enter ID numbers, codes and phone numbers as text (the cells are already "
+            "formatted as text)"
+        ),
+        _(
+            "If any row is wrong, the system names its row, column and reason, and saves "
+            "nothing until it is corrected or you choose to save only the valid rows"
+        ),
+    ]
+
+
+EXAMPLE_TITLE = _l(
+    "Example (an example row: do not copy it to the “%(data)s” sheet)", data=DATA_SHEET
 )
-
-
-EXAMPLE_TITLE = "ตัวอย่างการกรอก (แถวตัวอย่าง ไม่ต้องคัดลอกไปยังแผ่นงาน “ข้อมูล”)"
 # Columns the importers read without a list of their own: the levels and provinces they
 # accept (they also take "4", "ชั้น 4", English names and province codes), and the usual
 # values of free-text columns (any other is kept).
@@ -63,7 +91,7 @@ LEVELS = tuple(f"ระดับ {level}" for level in range(1, 9))
 PREFIXES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ว่าที่ร้อยตรีหญิง", "ดร.")
 POSITIONS = ("ครู", "ครูผู้ช่วย", "พนักงานราชการ (ครู)", "ครูอัตราจ้าง")
 STANDINGS = ("ชำนาญการ", "ชำนาญการพิเศษ", "เชี่ยวชาญ", "เชี่ยวชาญพิเศษ")
-OPEN_LIST = "(พิมพ์ค่าอื่นได้)"
+OPEN_LIST = _l("(other values may be typed)")
 # A list longer than this is named by a few of its values (all of them are in the drop-down).
 LONG_LIST = 20
 
@@ -105,7 +133,11 @@ def values_text(importer: type[Importer], column: Column) -> str:
     if not values:
         return ""
     if len(values) > LONG_LIST:
-        text = f"เลือกจากรายการในเซลล์ ({len(values)} ค่า เช่น {', '.join(values[:3])} …)"
+        text = _(
+            "Choose from the cell's list (%(count)s values, e.g. %(examples)s …)",
+            count=len(values),
+            examples=", ".join(values[:3]),
+        )
     else:
         text = ", ".join(values)
     return f"{text} {OPEN_LIST}" if open_list else text
@@ -174,19 +206,19 @@ def is_required(importer: type[Importer], column: Column) -> bool:
 
 
 def requirement_text(importer: type[Importer], column: Column) -> str:
-    """Say in Thai whether a column must be filled, and what may stand in for it."""
+    """Say whether a column must be filled, and what may stand in for it."""
     for alternatives in importer.required_columns:
         groups = [group for group in alternatives if column.name in group]
         if not groups:
             continue
         others = [group for group in alternatives if column.name not in group]
         if not others:
-            return "จำเป็น"
-        titles = " หรือ ".join(
+            return pgettext("import template", "Required")
+        titles = _(" or ").join(
             " + ".join(importer_column(importer, name).title for name in group) for group in others
         )
-        return f"จำเป็น (หรือใช้ {titles} แทน)"
-    return "จำเป็น" if column.required else "ไม่จำเป็น"
+        return pgettext("import template", "Required (or use %(titles)s instead)", titles=titles)
+    return pgettext("import template", "Required") if column.required else _("Optional")
 
 
 def importer_column(importer: type[Importer], name: str) -> Column:
@@ -231,7 +263,7 @@ def build_template(kind: str) -> bytes:
         data.set_column(col, col, width, formats["text"] if text else None)
         data.write_string(0, col, header, formats["required" if required else "header"])
         if column.help:
-            data.write_comment(0, col, column.help, {"x_scale": 2, "y_scale": 1.5})
+            data.write_comment(0, col, str(column.help), {"x_scale": 2, "y_scale": 1.5})
         values, open_list = column_values(importer, column)
         if values:
             if lists is None:
@@ -264,16 +296,16 @@ def add_choice_list(
     if open_list:
         options |= {
             "error_type": "information",
-            "error_title": "ค่าที่ไม่อยู่ในรายการ",
-            "error_message": "ค่านี้ไม่อยู่ในรายการที่ใช้บ่อย บันทึกได้ตามที่พิมพ์",
-            "input_message": "เลือกจากรายการ หรือพิมพ์ค่าอื่น",
+            "error_title": _("A value not in the list"),
+            "error_message": _("This value is not one of the usual ones; it is kept as typed"),
+            "input_message": _("Choose from the list or type another value"),
         }
     else:
         options |= {
             "error_type": "warning",
-            "error_title": "ค่าที่ไม่อยู่ในรายการ",
-            "error_message": "ค่านี้ไม่อยู่ในรายการที่ระบบรู้จัก ตรวจสอบอีกครั้ง",
-            "input_message": "เลือกจากรายการ",
+            "error_title": _("A value not in the list"),
+            "error_message": _("The system does not know this value; check it again"),
+            "input_message": _("Choose from the list"),
         }
     if len(",".join(values)) <= INLINE_LIST_LIMIT:
         options["source"] = list(values)
@@ -298,29 +330,29 @@ def write_instructions(
     sheet.set_column(2, 2, 50)
     sheet.set_column(3, 3, 40)
     sheet.set_column(4, 5, 30)
-    sheet.write_string(0, 0, f"แม่แบบนำเข้าข้อมูล{importer.label}", formats["title"])
+    title = _("Import template: %(kind)s", kind=importer.label)
+    sheet.write_string(0, 0, title, formats["title"])
     row = 2
     if importer.instructions:
-        sheet.write_string(row, 0, "ต้องมีในระบบก่อน", formats["header"])
-        sheet.merge_range(row, 1, row, 5, importer.instructions, formats["wrap"])
+        sheet.write_string(row, 0, _("Must exist first"), formats["header"])
+        sheet.merge_range(row, 1, row, 5, str(importer.instructions), formats["wrap"])
         row += 2
-    for note in GENERAL_NOTES:
+    for note in general_notes():
         sheet.merge_range(row, 0, row, 5, f"• {note}", formats["wrap"])
         sheet.set_row(row, 30)
         row += 1
     row = write_example(sheet, importer, shown, row + 1, formats) + 1
-    headers = ("คอลัมน์", "ต้องกรอก", "คำอธิบาย", "ค่าที่ใช้ได้", "ชื่อหัวคอลัมน์อื่นที่รับได้", "ตัวอย่าง")
-    for col, header in enumerate(headers):
+    for col, header in enumerate(help_headers()):
         sheet.write_string(row, col, header, formats["header"])
     for column in [*shown, *left_out]:
         row += 1
         title = column.title + (REQUIRED_MARK if is_required(importer, column) else "")
         if column in left_out:
-            title += " (ใช้แทนคอลัมน์อื่นได้ ไม่มีในแม่แบบ)"
+            title += " " + _("(may stand in for other columns; not in the template)")
         values = (
             title,
             requirement_text(importer, column),
-            column.help,
+            str(column.help),
             values_text(importer, column),
             ", ".join(column.headers[1:]),
             column.example,
@@ -338,7 +370,7 @@ def write_example(
 ) -> int:
     """An example row under the data sheet's headers, on the instructions sheet (which an
     import never reads as data); return the row after it."""
-    sheet.write_string(row, 0, EXAMPLE_TITLE, formats["title_small"])
+    sheet.write_string(row, 0, str(EXAMPLE_TITLE), formats["title_small"])
     for col, column in enumerate(shown):
         required = is_required(importer, column)
         title = column.title + (REQUIRED_MARK if required else "")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from flask_login import login_user
 from helpers import (
@@ -20,8 +23,9 @@ from helpers import (
 from sqlalchemy import delete, event, select, update
 
 import audit
+from exports import BE_DATETIME
 from models import Agency, AuditLog, Student, Teacher, User, db
-from thai.dates import bangkok_now
+from thai.dates import bangkok, bangkok_now, format_be_datetime
 from thai.nid import format_national_id, make_national_id, mask_national_id
 
 AUDIT = "/admin/audit/"
@@ -469,3 +473,28 @@ def test_what_people_typed_is_shown_as_text_not_markup(app, records, admin_clien
 
 def test_viewers_and_editors_cannot_open_the_change_log(app, reference, viewer_client):
     assert viewer_client.get(AUDIT).status_code == 403
+
+
+# --------------------------------------------------------------------------- export
+
+
+def test_the_export_writes_when_as_a_date_time_not_the_screens_text(app, records, admin_client):
+    """The "when" column sorts and filters as a time: a date-time cell in the XLSX, the list's
+    BE date and time in the CSV."""
+    with app.app_context():
+        log_a_reveal(records)
+        db.session.commit()
+        at = db.session.scalar(select(AuditLog.at).order_by(AuditLog.id.desc()))
+    url = f"{AUDIT}export/xlsx/?flt0_record_type_equals=teacher"
+    book = openpyxl.load_workbook(io.BytesIO(admin_client.get(url).get_data()))
+    header = [cell.value for cell in book.active[1]]
+    column = header.index(thai(app, "When"))
+    when = [row[column] for row in book.active.iter_rows(min_row=2)]
+    assert when and all(cell.is_date for cell in when)
+    assert when[0].number_format == BE_DATETIME
+    # Excel keeps times to the millisecond.
+    assert abs(when[0].value - bangkok(at).replace(tzinfo=None)) < dt.timedelta(milliseconds=1)
+    csv_text = admin_client.get(url.replace("xlsx", "csv")).get_data().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    with app.test_request_context():
+        assert rows[1][rows[0].index(thai(app, "When"))] == format_be_datetime(at)

@@ -8,10 +8,10 @@ import io
 
 import openpyxl
 import pytest
-from helpers import thai
+from helpers import role_client, thai
 
 from exports import BE_DATE
-from models import Agency, Mou, MouParty, db
+from models import Agency, Mou, MouParty, Placement, db
 
 BOM = b"\xef\xbb\xbf"
 FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", '=HYPERLINK("http://evil.example","x")']
@@ -101,3 +101,34 @@ def test_exported_dates_and_labels_are_thai(app, editor_client, reference):
     signed = [cell for cell in book.active[2] if cell.is_date]
     assert [cell.value.date() for cell in signed] == [dt.date(2022, 9, 14)]
     assert signed[0].number_format == BE_DATE
+
+
+def test_a_placement_export_carries_its_links_as_plain_addresses(app, records):
+    """The list shows the plan and clip links as links; the export holds the addresses."""
+    plan, clip = "https://drive.example/plan?id=1&x=2", "https://youtu.be/abc"
+    with app.app_context():
+        db.session.add(
+            Placement(
+                round_id=records.round,
+                teacher_id=records.teacher,
+                college_id=records.college,
+                host_id=records.host,
+                applied_at=dt.datetime(2025, 2, 1, 9, 30),
+                plan_url=plan,
+                clip_url=clip,
+            )
+        )
+        db.session.commit()
+    client = role_client(app, "editor")
+    rows = csv_rows(client.get("/admin/placement/export/csv/"))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row[thai(app, "Development plan link")] == plan
+    assert row[thai(app, "Clip link")] == clip
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get("/admin/placement/export/xlsx/").get_data())
+    )
+    header = [cell.value for cell in book.active[1]]
+    values = dict(zip(header, [cell.value for cell in book.active[2]], strict=True))
+    assert values[thai(app, "Development plan link")] == plan
+    assert values[thai(app, "Clip link")] == clip
+    assert not any("<" in str(value) for value in values.values())

@@ -73,6 +73,32 @@ def test_bad_national_id_is_explained_beside_the_field(
     assert form_values(response)["national_id"] == [national_id]
 
 
+@pytest.mark.parametrize(
+    ("field", "data", "message"),
+    [
+        ("national_id", {"national_id": "3100100000015"}, "its check digit does not match"),
+        ("national_id", {"national_id": "31001"}, "A national ID has 13 digits (found 5)"),
+        ("birth_date", {"birth_date": "31/02/2528"}, 'The date "31/02/2528" does not exist'),
+        ("phone", {"phone": "12"}, 'The phone number "12" is not valid'),
+    ],
+    ids=["checksum", "too short", "no such date", "phone"],
+)
+def test_the_english_screen_explains_a_bad_value_in_english(
+    app, editor_client, records, field, data, message
+):
+    before = count(app, Teacher)
+    editor_client.get("/lang/en")
+    response = editor_client.post("/admin/teacher/new/", data=teacher_data(records, **data))
+    refused(app, response, Teacher, before)
+    errors = field_errors(response, field)
+    assert message in errors
+    assert not THAI.search(errors)
+    # The Thai screen keeps its Thai words.
+    editor_client.get("/lang/th")
+    response = editor_client.post("/admin/teacher/new/", data=teacher_data(records, **data))
+    assert THAI.search(field_errors(response, field))
+
+
 def test_national_id_typed_with_dashes_or_thai_digits_is_stored_as_13_digits(
     app, editor_client, records
 ):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from helpers import THAI, form_values, latest_id, page, text_of, thai
+from sqlalchemy import select
 
-from models import PlacementRound
+from models import PlacementRound, Region, User, db
 
 MENU_CATEGORIES = [
     "หน่วยงาน",
@@ -109,3 +110,44 @@ def test_dates_stay_buddhist_era_in_english(app, editor_client, records):
     round_id = latest_id(app, PlacementRound)
     text = text_of(editor_client.get(f"/admin/round/details/?id={round_id}"))
     assert "2568" in text
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def blank_choice(client):
+    """The words of the province not yet chosen on a new agency's form."""
+    tree = page(client.get("/admin/agency/new/"))
+    (option,) = tree.xpath("//select[@name='province']/option[@value='__None']")
+    return option.text_content()
+
+
+def test_a_choice_not_yet_made_asks_for_one(editor_client, reference):
+    assert blank_choice(editor_client) == "กรุณาเลือก…"
+    editor_client.get("/lang/en")
+    assert blank_choice(editor_client) == "Please choose…"
+
+
+def password_hint(client, url):
+    tree = page(client.get(url))
+    (field,) = tree.xpath("//input[@name='new_password']")
+    group = field.xpath("ancestor::*[contains(@class, 'form-group')][1]")[0]
+    return " ".join(" ".join(e.text_content().split()) for e in group.xpath(".//small"))
+
+
+def test_the_password_hint_of_a_new_user_fits_creating(app, admin_client):
+    created = password_hint(admin_client, "/admin/user/new/")
+    assert "ผู้ใช้ใหม่ต้องมีรหัสผ่านจึงจะเข้าสู่ระบบได้" in created
+    assert "ไม่ต้องการเปลี่ยน" not in created
+    # Editing keeps the hint about the current password.
+    edited = password_hint(admin_client, f"/admin/user/edit/?id={latest_id(app, User)}")
+    assert "เว้นว่างไว้หากไม่ต้องการเปลี่ยนรหัสผ่าน" in edited
+
+
+def test_a_regions_page_names_its_provinces_in_thai(app, admin_client, reference):
+    with app.app_context():
+        region = db.session.scalars(select(Region).order_by(Region.id)).first()
+    tree = page(admin_client.get(f"/admin/region/details/?id={region.id}"))
+    labels = [" ".join(cell.text_content().split()) for cell in tree.xpath("//table//td[1]")]
+    assert "จังหวัด" in labels
+    assert "Provinces" not in labels

@@ -13,7 +13,6 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from importers import KINDS, ReadError, import_file
 from importers.templates import (
     DATA_SHEET,
-    EXAMPLE_TITLE,
     HELP_SHEET,
     LAST_ROW,
     LISTS_SHEET,
@@ -24,6 +23,8 @@ from importers.templates import (
 )
 from models import Agency, ImportBatch, ImportStatus, Teacher, db
 
+# The title over the instructions sheet's example row, as the Thai template writes it.
+EXAMPLE_TITLE = "ตัวอย่างการกรอก (แถวตัวอย่าง ไม่ต้องคัดลอกไปยังแผ่นงาน “ข้อมูล”)"
 EMPTY_MESSAGE = "ไฟล์มีแต่หัวตาราง ไม่มีข้อมูลให้นำเข้า"
 UPLOAD = "/admin/imports/"
 # The columns each kind's template offers a list for: every enumeration the importers accept
@@ -45,8 +46,10 @@ ALL_KINDS = sorted(KINDS)
 pytestmark = pytest.mark.usefixtures("imports_in_request")
 
 
-def workbook(kind: str) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(io.BytesIO(build_template(kind)))
+def workbook(app, kind: str) -> openpyxl.Workbook:
+    """The template as the app builds it (in Thai, the app's language when no one asks)."""
+    with app.app_context():
+        return openpyxl.load_workbook(io.BytesIO(build_template(kind)))
 
 
 def header_titles(kind: str) -> list[str]:
@@ -63,9 +66,9 @@ def example_block(book: openpyxl.Workbook) -> tuple[list, list]:
     return rows[at + 1][:width], rows[at + 2][:width]
 
 
-def filled_in(kind: str) -> bytes:
+def filled_in(app, kind: str) -> bytes:
     """The template with its example row typed into the data sheet, as a sender would."""
-    book = workbook(kind)
+    book = workbook(app, kind)
     _headers, example = example_block(book)
     for col, value in enumerate(example, start=1):
         if value:
@@ -90,16 +93,16 @@ def list_values(book: openpyxl.Workbook, validation) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
-def test_the_data_sheet_holds_only_the_headers(kind):
-    sheet = workbook(kind)[DATA_SHEET]
+def test_the_data_sheet_holds_only_the_headers(app, kind):
+    sheet = workbook(app, kind)[DATA_SHEET]
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][: len(header_titles(kind))] == header_titles(kind)
     assert all(value is None for row in rows[1:] for value in row)
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
-def test_the_example_row_is_on_the_instructions_sheet_under_the_same_headers(kind):
-    book = workbook(kind)
+def test_the_example_row_is_on_the_instructions_sheet_under_the_same_headers(app, kind):
+    book = workbook(app, kind)
     headers, example = example_block(book)
     assert headers == header_titles(kind)
     shown, _left_out = template_columns(KINDS[kind])
@@ -151,7 +154,7 @@ def test_the_example_row_typed_into_the_data_sheet_reads_back(app, reference, ki
     options = {"round": 2568} if kind == "placements" else {}
     with app.app_context():
         result = import_file(
-            kind, filled_in(kind), f"{kind}.xlsx", db.session, dry_run=True, **options
+            kind, filled_in(app, kind), f"{kind}.xlsx", db.session, dry_run=True, **options
         )
     assert result.unknown_columns == []
     assert len(result.rows) == 1
@@ -162,14 +165,18 @@ def test_the_example_row_typed_into_the_data_sheet_reads_back(app, reference, ki
 
 def test_the_agencies_example_is_valid_data(app, reference):
     with app.app_context():
-        result = import_file("agencies", filled_in("agencies"), "a.xlsx", db.session, dry_run=True)
+        result = import_file(
+            "agencies", filled_in(app, "agencies"), "a.xlsx", db.session, dry_run=True
+        )
     assert result.problems == []
     assert result.rows[0].outcome in ("updated", "unchanged")
 
 
 def test_the_teachers_example_parses(app, reference):
     with app.app_context():
-        result = import_file("teachers", filled_in("teachers"), "t.xlsx", db.session, dry_run=True)
+        result = import_file(
+            "teachers", filled_in(app, "teachers"), "t.xlsx", db.session, dry_run=True
+        )
     row = result.rows[0]
     assert row.values["first_name"] == "ศานนท์"
     assert row.values["national_id"] == "3100100000006"
@@ -181,10 +188,10 @@ def test_the_teachers_example_parses(app, reference):
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
-def test_each_enumerated_column_has_a_list_of_the_values_it_takes(kind):
+def test_each_enumerated_column_has_a_list_of_the_values_it_takes(app, kind):
     importer = KINDS[kind]
     shown, _left_out = template_columns(importer)
-    book = workbook(kind)
+    book = workbook(app, kind)
     sheet = book[DATA_SHEET]
     validations = {
         str(v.sqref): v for v in sheet.data_validations.dataValidation if v.type == "list"

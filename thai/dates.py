@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Literal, TypeGuard, TypeVar
 
 from thai.digits import to_arabic_digits, to_thai_digits
+from thai.messages import message
 from thai.text import is_blank, normalize_text
 
 BE_OFFSET = 543
@@ -158,6 +159,10 @@ def _quote(value: object) -> str:
     return f'"{text[:40]}…"' if len(text) > 40 else f'"{text}"'
 
 
+def _unreadable(raw: object) -> str:
+    return message("อ่านวันที่ %(raw)s ไม่ได้ " + _EXAMPLE, raw=_quote(raw))
+
+
 def _ce_from_year_text(digits: str, era: str | None, raw: object) -> int:
     """Return the CE year written as digits, with an optional era marker (พ or ค)."""
     n = int(digits)
@@ -166,25 +171,27 @@ def _ce_from_year_text(digits: str, era: str | None, raw: object) -> int:
         year = 2000 + n if era == "ค" else 2500 + n - BE_OFFSET
     elif len(digits) == 4:
         if era == "พ" and n < BE_THRESHOLD:
-            raise ValueError(f"ปี พ.ศ. {n} ใน {_quote(raw)} ไม่ถูกต้อง")
+            raise ValueError(message("ปี พ.ศ. %(year)s ใน %(raw)s ไม่ถูกต้อง", year=n, raw=_quote(raw)))
         if era == "ค" and n >= BE_THRESHOLD:
-            raise ValueError(f"ปี ค.ศ. {n} ใน {_quote(raw)} ไม่ถูกต้อง")
+            raise ValueError(message("ปี ค.ศ. %(year)s ใน %(raw)s ไม่ถูกต้อง", year=n, raw=_quote(raw)))
         year = n - BE_OFFSET if n >= BE_THRESHOLD else n
     else:
-        raise ValueError(f"ปีใน {_quote(raw)} ต้องมี 2 หรือ 4 หลัก {_EXAMPLE}")
+        raise ValueError(message("ปีใน %(raw)s ต้องมี 2 หรือ 4 หลัก " + _EXAMPLE, raw=_quote(raw)))
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"ปี {digits} ใน {_quote(raw)} ไม่ถูกต้อง")
+        raise ValueError(message("ปี %(year)s ใน %(raw)s ไม่ถูกต้อง", year=digits, raw=_quote(raw)))
     return year
 
 
 def _build_date(year: int, month: int, day: int, raw: object) -> date:
     """Build a date from CE parts, explaining in Thai why it cannot exist."""
     if not 1 <= month <= 12:
-        raise ValueError(f"วันที่ {_quote(raw)} ไม่ถูกต้อง: ไม่มีเดือนที่ {month}")
+        raise ValueError(
+            message("วันที่ %(raw)s ไม่ถูกต้อง: ไม่มีเดือนที่ %(month)s", raw=_quote(raw), month=month)
+        )
     try:
         return date(year, month, day)
     except ValueError:
-        raise ValueError(f"วันที่ {_quote(raw)} ไม่มีอยู่จริง") from None
+        raise ValueError(message("วันที่ %(raw)s ไม่มีอยู่จริง", raw=_quote(raw))) from None
 
 
 def _parse_date_text(s: str, raw: object) -> date:
@@ -197,7 +204,7 @@ def _parse_date_text(s: str, raw: object) -> date:
         elif len(first) <= 2:  # day first, always: 24/01/2568
             year, day = _ce_from_year_text(last, None, raw), int(first)
         else:
-            raise ValueError(f"อ่านวันที่ {_quote(raw)} ไม่ได้ {_EXAMPLE}")
+            raise ValueError(_unreadable(raw))
         return _build_date(year, int(month), day, raw)
     m = _MONTH_NAME_DATE.match(s)
     if m:
@@ -208,17 +215,23 @@ def _parse_date_text(s: str, raw: object) -> date:
             month_text = month_text[: era_match.start()]
         month = _MONTH_LOOKUP.get(_month_key(month_text))
         if month is None:
-            raise ValueError(f"ไม่รู้จักชื่อเดือน {_quote(month_text)} ใน {_quote(raw)}")
+            raise ValueError(
+                message(
+                    "ไม่รู้จักชื่อเดือน %(month)s ใน %(raw)s",
+                    month=_quote(month_text),
+                    raw=_quote(raw),
+                )
+            )
         year = _ce_from_year_text(year_text, era, raw)
         return _build_date(year, month, int(day), raw)
-    raise ValueError(f"อ่านวันที่ {_quote(raw)} ไม่ได้ {_EXAMPLE}")
+    raise ValueError(_unreadable(raw))
 
 
 def _parse_text(raw: str) -> tuple[date, time | None]:
     """Parse a date with an optional time of day from text."""
     s = normalize_text(to_arabic_digits(raw))
     if not s:
-        raise ValueError("ไม่ได้ระบุวันที่")
+        raise ValueError(message("ไม่ได้ระบุวันที่"))
     s = _LEADING_WORDS.sub("", s)
     if _EXCEL_SERIAL_TEXT.match(s):
         # A date cell read from Excel as text ("45681") still holds the serial number.
@@ -240,16 +253,16 @@ def _parse_text(raw: str) -> tuple[date, time | None]:
     try:
         return d, time(hour, minute, second, micro, tzinfo=tz)
     except ValueError:
-        raise ValueError(f"เวลาใน {_quote(raw)} ไม่ถูกต้อง") from None
+        raise ValueError(message("เวลาใน %(raw)s ไม่ถูกต้อง", raw=_quote(raw))) from None
 
 
 def _from_excel_serial(serial: float, raw: object) -> datetime:
     """Convert an Excel date serial (1900 system) to a datetime."""
     if not 1 <= serial <= _EXCEL_MAX_SERIAL:
-        raise ValueError(f"ตัวเลข {_quote(raw)} ไม่ใช่วันที่ {_EXAMPLE}")
+        raise ValueError(message("ตัวเลข %(raw)s ไม่ใช่วันที่ " + _EXAMPLE, raw=_quote(raw)))
     days = math.floor(serial)
     if days == 60:
-        raise ValueError(f"วันที่ {_quote(raw)} (29 ก.พ. 1900 ของ Excel) ไม่มีอยู่จริง")
+        raise ValueError(message("วันที่ %(raw)s (29 ก.พ. 1900 ของ Excel) ไม่มีอยู่จริง", raw=_quote(raw)))
     if days < 60:
         days += 1  # Excel counts the fake 29 Feb 1900, so earlier serials are one day off
     # Excel keeps times as fractions of a day; round to the second to undo float noise.
@@ -259,7 +272,7 @@ def _from_excel_serial(serial: float, raw: object) -> datetime:
         # A date typed in a Thai locale ("24/01/2528") saved as a date cell of year 2528.
         return _from_be_cell(moment, raw)
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise ValueError(f"ตัวเลข {_quote(raw)} ไม่ใช่วันที่ {_EXAMPLE}")
+        raise ValueError(message("ตัวเลข %(raw)s ไม่ใช่วันที่ " + _EXAMPLE, raw=_quote(raw)))
     return moment
 
 
@@ -272,7 +285,13 @@ def _from_date_cell(value: date) -> date:
     if value.year >= BE_THRESHOLD:
         return _from_be_cell(value, value)
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"ปี {value.year} ในวันที่ {_quote(_cell_text(value))} ไม่ถูกต้อง")
+        raise ValueError(
+            message(
+                "ปี %(year)s ในวันที่ %(raw)s ไม่ถูกต้อง",
+                year=value.year,
+                raw=_quote(_cell_text(value)),
+            )
+        )
     return value
 
 
@@ -281,13 +300,21 @@ def _from_be_cell(value: _D, raw: object) -> _D:
     shown = _quote(_cell_text(value) if isinstance(raw, date) else raw)
     year = value.year - BE_OFFSET
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"ปี พ.ศ. {value.year} ในวันที่ {shown} ไม่ถูกต้อง")
+        raise ValueError(
+            message("ปี พ.ศ. %(year)s ในวันที่ %(raw)s ไม่ถูกต้อง", year=value.year, raw=shown)
+        )
     try:
         return value.replace(year=year)
     except ValueError:  # 29 Feb of a BE year whose CE year is not a leap year
         raise ValueError(
-            f"วันที่ {shown} ไม่มีอยู่จริง: ปี พ.ศ. {value.year} (ค.ศ. {year}) "
-            f"ไม่มีวันที่ {value.day} {MONTHS_FULL[value.month]}"
+            message(
+                "วันที่ %(raw)s ไม่มีอยู่จริง: ปี พ.ศ. %(be)s (ค.ศ. %(ce)s) ไม่มีวันที่ %(day)s %(month)s",
+                raw=shown,
+                be=value.year,
+                ce=year,
+                day=value.day,
+                month=MONTHS_FULL[value.month],
+            )
         ) from None
 
 
@@ -307,7 +334,7 @@ def _is_number(value: object) -> TypeGuard[numbers.Real]:
 def _parse_any(value: object) -> datetime | date | tuple[date, time | None]:
     """Turn any accepted input into a datetime, a date, or a date with an optional time."""
     if is_blank(value):
-        raise ValueError("ไม่ได้ระบุวันที่")
+        raise ValueError(message("ไม่ได้ระบุวันที่"))
     if isinstance(value, date):  # datetime too; pandas Timestamp is a datetime
         return _from_date_cell(value)
     if _is_number(value):
@@ -316,7 +343,7 @@ def _parse_any(value: object) -> datetime | date | tuple[date, time | None]:
         value = str(value)
     if isinstance(value, str):
         return _parse_text(value)
-    raise ValueError(f"อ่านวันที่ {_quote(value)} ไม่ได้ {_EXAMPLE}")
+    raise ValueError(_unreadable(value))
 
 
 def parse_date(value: object) -> date:
@@ -349,17 +376,17 @@ def parse_datetime(value: object) -> datetime:
 def parse_be_year(value: object) -> int:
     """Parse a year ("2568", "๒๕๖๘", "68", "ปีการศึกษา 2568", 2025) and return it in BE."""
     if is_blank(value):
-        raise ValueError("ไม่ได้ระบุปี")
+        raise ValueError(message("ไม่ได้ระบุปี"))
     if _is_number(value):
         number = float(value)
         if not number.is_integer():
-            raise ValueError(f"ปี {_quote(value)} ไม่ถูกต้อง เช่น 2568")
+            raise ValueError(message("ปี %(raw)s ไม่ถูกต้อง เช่น 2568", raw=_quote(value)))
         text = str(int(number))
     else:
         text = normalize_text(to_arabic_digits(str(value)))
     m = _YEAR_TEXT.match(text)
     if not m or len(m.group(2)) not in (2, 4):
-        raise ValueError(f"ปี {_quote(value)} ไม่ถูกต้อง เช่น 2568")
+        raise ValueError(message("ปี %(raw)s ไม่ถูกต้อง เช่น 2568", raw=_quote(value)))
     return be_year(_ce_from_year_text(m.group(2), m.group(1), value))
 
 

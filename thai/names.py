@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from thai.messages import message
 from thai.text import normalize_text
 
 _CIVIL = ("นาย", "นาง", "นางสาว", "น.ส.", "ด.ช.", "ด.ญ.", "เด็กชาย", "เด็กหญิง")
@@ -280,13 +281,18 @@ def split_name(full: object) -> tuple[str, str, str]:
     """Split "นายศานนท์ ศรีสุข" into ("นาย", "ศานนท์", "ศรีสุข"); the surname may hold spaces."""
     s = normalize_text(full)
     if not s:
-        raise ValueError("ไม่ได้ระบุชื่อ-สกุล")
+        raise ValueError(message("ไม่ได้ระบุชื่อ-สกุล"))
     prefix, end = match_prefix(s)
     first, _, last = s[end:].partition(" ")
     if not first:
-        raise ValueError(f'ชื่อ-สกุล "{s}" ไม่มีชื่อ มีแต่คำนำหน้าชื่อ')
+        raise ValueError(message('ชื่อ-สกุล "%(name)s" ไม่มีชื่อ มีแต่คำนำหน้าชื่อ', name=s))
     if not last:
-        raise ValueError(f'ชื่อ-สกุล "{s}" ไม่มีนามสกุล (ต้องเว้นวรรคหนึ่งครั้งระหว่างชื่อกับนามสกุล)')
+        raise ValueError(
+            message(
+                'ชื่อ-สกุล "%(name)s" ไม่มีนามสกุล (ต้องเว้นวรรคหนึ่งครั้งระหว่างชื่อกับนามสกุล)',
+                name=s,
+            )
+        )
     return prefix, first, last
 
 

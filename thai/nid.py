@@ -12,15 +12,18 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
 from stdnum.th import pin
 
 from thai.digits import to_arabic_digits
+from thai.messages import message
 from thai.text import is_blank, normalize_text
 
 NID_LENGTH = 13
 G_CODE_DIGITS = 12
 
-_NID = "เลขประจำตัวประชาชน"
 _LOST_DIGITS = (
-    f"{_NID}ถูก Excel เก็บเป็นตัวเลขจนบางหลักหายไป กรุณาจัดรูปแบบคอลัมน์เป็นข้อความ (Text) แล้วพิมพ์เลขใหม่"
+    "เลขประจำตัวประชาชนถูก Excel เก็บเป็นตัวเลขจนบางหลักหายไป "
+    "กรุณาจัดรูปแบบคอลัมน์เป็นข้อความ (Text) แล้วพิมพ์เลขใหม่"
 )
+_FIRST_DIGIT = "เลขประจำตัวประชาชนไม่ถูกต้อง (หลักแรกต้องเป็นเลข 1–8)"
+_CHECK_DIGIT = "เลขประจำตัวประชาชนไม่ถูกต้อง (เลขตรวจสอบไม่ตรง)"
 # Hyphens of every kind, underscores and spaces people put between the digit groups.
 _SEPARATORS = re.compile(r"[\s\-_\u2010-\u2015\u2212]")
 _SCIENTIFIC = re.compile(r"^(\d)(?:\.(\d+))?e\+?(\d+)$", re.IGNORECASE)
@@ -36,31 +39,31 @@ IdType = Literal["national_id", "g_code"]
 def _digits_of(value: object) -> str:
     """Return the characters of an ID with separators removed; raise on lossy numbers."""
     if is_blank(value):
-        raise ValueError(f"ไม่ได้ระบุ{_NID}")
+        raise ValueError(message("ไม่ได้ระบุเลขประจำตัวประชาชน"))
     if isinstance(value, bool):
-        raise ValueError(f"{_NID}ต้องเป็นตัวเลข 13 หลัก")
+        raise ValueError(message("เลขประจำตัวประชาชนต้องเป็นตัวเลข 13 หลัก"))
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):
         # A float is exact up to 2**53, so a whole float is the number Excel stored ...
         number = float(value)
         if not number.is_integer():
-            raise ValueError(_LOST_DIGITS)
+            raise ValueError(message(_LOST_DIGITS))
         whole = int(number)
         # ... unless that number came from a CSV cell in scientific notation.
         if whole and whole % _LOST_DIGITS_ZEROS == 0:
-            raise ValueError(_LOST_DIGITS)
+            raise ValueError(message(_LOST_DIGITS))
         return str(whole)
     text = normalize_text(to_arabic_digits(str(value))).lstrip("'")  # Excel's text marker
     m = _SCIENTIFIC.match(text)
     if m:
         # "3.100100000001E+12" is exact, "3.1001E+12" is not: count the digits written.
         if len(m.group(1) + (m.group(2) or "")) < NID_LENGTH:
-            raise ValueError(_LOST_DIGITS)
+            raise ValueError(message(_LOST_DIGITS))
         try:
             return str(int(Decimal(text)))
         except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
-            raise ValueError(_LOST_DIGITS) from None
+            raise ValueError(message(_LOST_DIGITS)) from None
     m = _WHOLE_DECIMAL.match(text)
     if m:  # "3100100000001.0": a float written back as text
         text = m.group(1)
@@ -84,24 +87,30 @@ def clean_national_id(value: object) -> str:
     # the same rules as stdnum's, which a property test checks.
     if type(value) is str and len(value) == NID_LENGTH and value.isascii() and value.isdigit():
         if value[0] in "09":
-            raise ValueError(f"{_NID}ไม่ถูกต้อง (หลักแรกต้องเป็นเลข 1–8)")
+            raise ValueError(message(_FIRST_DIGIT))
         if _check_digit(value[:12]) != value[12]:
-            raise ValueError(f"{_NID}ไม่ถูกต้อง (เลขตรวจสอบไม่ตรง)")
+            raise ValueError(message(_CHECK_DIGIT))
         return value
     digits = _digits_of(value)
     bad = next((ch for ch in digits if ch not in "0123456789"), None)
     if bad is not None:
-        raise ValueError(f'{_NID}ต้องเป็นตัวเลขเท่านั้น (พบ "{bad}")')
+        raise ValueError(message('เลขประจำตัวประชาชนต้องเป็นตัวเลขเท่านั้น (พบ "%(bad)s")', bad=bad))
     if len(digits) != NID_LENGTH:
-        raise ValueError(f"{_NID}ต้องมี {NID_LENGTH} หลัก (พบ {len(digits)} หลัก)")
+        raise ValueError(
+            message(
+                "เลขประจำตัวประชาชนต้องมี %(length)s หลัก (พบ %(found)s หลัก)",
+                length=NID_LENGTH,
+                found=len(digits),
+            )
+        )
     try:
         return pin.validate(digits)
     except InvalidComponent:
-        raise ValueError(f"{_NID}ไม่ถูกต้อง (หลักแรกต้องเป็นเลข 1–8)") from None
+        raise ValueError(message(_FIRST_DIGIT)) from None
     except InvalidChecksum:
-        raise ValueError(f"{_NID}ไม่ถูกต้อง (เลขตรวจสอบไม่ตรง)") from None
+        raise ValueError(message(_CHECK_DIGIT)) from None
     except ValidationError:  # pragma: no cover - length and digits are checked above
-        raise ValueError(f"{_NID}ไม่ถูกต้อง") from None
+        raise ValueError(message("เลขประจำตัวประชาชนไม่ถูกต้อง")) from None
 
 
 def is_valid_national_id(value: object) -> bool:
@@ -144,21 +153,24 @@ def make_national_id(first12: str) -> str:
     """Append the check digit to 12 digits (first digit 1–8), e.g. to make demo data."""
     digits = _SEPARATORS.sub("", to_arabic_digits(str(first12)))
     if len(digits) != NID_LENGTH - 1 or not digits.isascii() or not digits.isdecimal():
-        raise ValueError(f"ต้องระบุตัวเลข 12 หลักแรกของ{_NID}")
+        raise ValueError(message("ต้องระบุตัวเลข 12 หลักแรกของเลขประจำตัวประชาชน"))
     if digits[0] in "09":
-        raise ValueError(f"{_NID}ไม่ถูกต้อง (หลักแรกต้องเป็นเลข 1–8)")
+        raise ValueError(message(_FIRST_DIGIT))
     return digits + pin.calc_check_digit(digits)
 
 
 def clean_g_code(value: object) -> str:
     """Return a G-code such as G644200000001 (G and 12 digits), or raise ValueError."""
     if is_blank(value):
-        raise ValueError("ไม่ได้ระบุรหัส G")
+        raise ValueError(message("ไม่ได้ระบุรหัส G"))
     code = _SEPARATORS.sub("", normalize_text(to_arabic_digits(str(value)))).upper()
     if not _G_CODE.match(code):
         raise ValueError(
-            f'รหัส G "{normalize_text(value)}" ไม่ถูกต้อง '
-            f"ต้องเป็นตัว G ตามด้วยตัวเลข {G_CODE_DIGITS} หลัก เช่น G644200000001"
+            message(
+                'รหัส G "%(code)s" ไม่ถูกต้อง ต้องเป็นตัว G ตามด้วยตัวเลข %(digits)s หลัก เช่น G644200000001',
+                code=normalize_text(value),
+                digits=G_CODE_DIGITS,
+            )
         )
     return code
 

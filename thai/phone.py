@@ -8,11 +8,12 @@ import re
 import phonenumbers
 
 from thai.digits import to_arabic_digits
+from thai.messages import message
 from thai.text import is_blank, normalize_text
 
 REGION = "TH"
+_INVALID = "หมายเลขโทรศัพท์ %(shown)s ไม่ถูกต้อง เช่น 02-123-4567 หรือ 081-234-5678"
 
-_PHONE_HELP = "เช่น 02-123-4567 หรือ 081-234-5678"
 # Office numbers often carry an extension: "02-123-4567 ต่อ 12", "... ext. 12", "... #12".
 _EXTENSION = re.compile(r"\s*(?:ต่อ|ext\.?|x|#)\s*(\d{1,6})$", re.IGNORECASE)
 # Characters people put inside a number for readability.
@@ -28,11 +29,11 @@ _EMAIL = re.compile(
 def _phone_text(value: object) -> str:
     """Return the typed phone number as text with Arabic digits."""
     if isinstance(value, bool):
-        raise ValueError(f"หมายเลขโทรศัพท์ไม่ถูกต้อง {_PHONE_HELP}")
+        raise ValueError(message("หมายเลขโทรศัพท์ไม่ถูกต้อง เช่น 02-123-4567 หรือ 081-234-5678"))
     if isinstance(value, numbers.Real):
         number = float(value)
         if not number.is_integer() or number < 0:
-            raise ValueError(f'หมายเลขโทรศัพท์ "{value}" ไม่ถูกต้อง {_PHONE_HELP}')
+            raise ValueError(message(_INVALID, shown=f'"{value}"'))
         return str(int(number))
     return normalize_text(to_arabic_digits(str(value))).lstrip("'")  # Excel's text marker
 
@@ -54,7 +55,7 @@ def clean_phone(value: object) -> str:
         if _COMMON_PHONE.fullmatch(quick):
             return quick
     if is_blank(value):
-        raise ValueError("ไม่ได้ระบุหมายเลขโทรศัพท์")
+        raise ValueError(message("ไม่ได้ระบุหมายเลขโทรศัพท์"))
     text = _phone_text(value)
     shown = f'"{text}"'
     extension = ""
@@ -62,21 +63,30 @@ def clean_phone(value: object) -> str:
     if m:
         extension, text = m.group(1), text[: m.start()]
     if _SEVERAL.search(text):
-        raise ValueError(f"กรุณาระบุหมายเลขโทรศัพท์เพียงหมายเลขเดียว (พบ {shown})")
+        raise ValueError(message("กรุณาระบุหมายเลขโทรศัพท์เพียงหมายเลขเดียว (พบ %(shown)s)", shown=shown))
     digits = _PHONE_PUNCTUATION.sub("", text)
     if digits.startswith("00"):
         digits = "+" + digits[2:]  # international call prefix
     if not re.fullmatch(r"\+?\d+", digits):
-        raise ValueError(f"หมายเลขโทรศัพท์ {shown} มีตัวอักษรที่ไม่ใช่ตัวเลข {_PHONE_HELP}")
+        raise ValueError(
+            message(
+                "หมายเลขโทรศัพท์ %(shown)s มีตัวอักษรที่ไม่ใช่ตัวเลข เช่น 02-123-4567 หรือ 081-234-5678",
+                shown=shown,
+            )
+        )
     # phonenumbers itself reads "812345678" (Excel dropped the leading 0 of a number cell)
     # and "66812345678" (country code without "+") as Thai numbers.
     try:
         parsed = phonenumbers.parse(digits, REGION)
     except phonenumbers.NumberParseException:
-        raise ValueError(f"หมายเลขโทรศัพท์ {shown} ไม่ถูกต้อง {_PHONE_HELP}") from None
+        raise ValueError(message(_INVALID, shown=shown)) from None
     if not phonenumbers.is_valid_number(parsed):
         raise ValueError(
-            f"หมายเลขโทรศัพท์ {shown} ไม่ถูกต้อง (โทรศัพท์บ้านมี 9 หลัก มือถือมี 10 หลัก) {_PHONE_HELP}"
+            message(
+                "หมายเลขโทรศัพท์ %(shown)s ไม่ถูกต้อง (โทรศัพท์บ้านมี 9 หลัก มือถือมี 10 หลัก) "
+                "เช่น 02-123-4567 หรือ 081-234-5678",
+                shown=shown,
+            )
         )
     if phonenumbers.region_code_for_number(parsed) == REGION:
         result = "0" + str(parsed.national_number)
@@ -110,12 +120,12 @@ def clean_email(value: object) -> str:
         if _EMAIL.match(quick) and len(quick) <= 254:
             return quick
     if is_blank(value):
-        raise ValueError("ไม่ได้ระบุอีเมล")
+        raise ValueError(message("ไม่ได้ระบุอีเมล"))
     text = normalize_text(value)
     address = re.sub(r"^mailto:", "", text, flags=re.IGNORECASE).strip("<> ")
     address = re.sub(r"\s*@\s*", "@", address).lower()
     if address.count("@") > 1 and re.search(r"[\s,;]", address):
-        raise ValueError(f'กรุณาระบุอีเมลเพียงที่อยู่เดียว (พบ "{text}")')
+        raise ValueError(message('กรุณาระบุอีเมลเพียงที่อยู่เดียว (พบ "%(text)s")', text=text))
     if len(address) > 254 or not _EMAIL.match(address):
-        raise ValueError(f'อีเมล "{text}" ไม่ถูกต้อง เช่น somchai@example.com')
+        raise ValueError(message('อีเมล "%(text)s" ไม่ถูกต้อง เช่น somchai@example.com', text=text))
     return address
