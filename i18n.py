@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
-from flask import Flask, current_app, g, has_request_context, redirect, request, session
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    redirect,
+    request,
+    session,
+)
 from flask_babel import Babel, Domain, get_locale
 from flask_babel import gettext as _
 
@@ -62,6 +71,11 @@ def too_large_message(app: Flask) -> str:
     return _("The file is larger than the %(limit)s MB limit.", limit=limit)
 
 
+def reader_language() -> str:
+    """The language of the screen (or of the printout being drawn): Thai outside the app."""
+    return str(get_locale()) if has_app_context() else "th"
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel, the language switch and the Thai date filters."""
     babel.init_app(
@@ -69,7 +83,7 @@ def init_app(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(TRANSLATIONS),
     )
-    thai_messages.install(thai_library.gettext)
+    thai_messages.install(thai_library.gettext, language=reader_language)
     app.jinja_env.filters["be_date"] = format_be
     app.jinja_env.filters["be_datetime"] = format_be_datetime
     app.jinja_env.filters["fiscal_year"] = fiscal_year_label

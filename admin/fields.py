@@ -33,7 +33,7 @@ class ThaiDateField(StringField):
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         render_kw = kwargs.pop("render_kw", None) or {}
-        render_kw.setdefault("placeholder", _l("dd/mm/yyyy (BE), e.g. 24/01/2568"))
+        render_kw.setdefault("placeholder", _l("dd/mm/yyyy, e.g. 24/01/2025 (a BE year also works: 24/01/2568)"))
         render_kw.setdefault("autocomplete", "off")
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from helpers import THAI, form_values, latest_id, page, text_of, thai
 from sqlalchemy import select
 
@@ -105,11 +107,19 @@ def test_form_errors_follow_the_language(editor_client):
     assert form_values(response)["kind"] == ["bureau"]
 
 
-def test_dates_stay_buddhist_era_in_english(app, editor_client, records):
-    editor_client.get("/lang/en")
+def test_dates_read_the_english_way_on_the_english_screen(app, editor_client, records):
     round_id = latest_id(app, PlacementRound)
-    text = text_of(editor_client.get(f"/admin/round/details/?id={round_id}"))
-    assert "2568" in text
+    url = f"/admin/round/details/?id={round_id}"
+    thai_text = text_of(editor_client.get(url))
+    assert "ปีงบประมาณ 2568" in thai_text
+    editor_client.get("/lang/en")
+    text = text_of(editor_client.get(url))
+    # The fiscal year in CE with the BE year the office's inputs use; no Thai month names.
+    assert "FY 2025 (BE 2568)" in text
+    assert not re.search(
+        r"ม\.ค\.|ก\.พ\.|มี\.ค\.|เม\.ย\.|พ\.ค\.|มิ\.ย\.|ก\.ค\.|ส\.ค\.|ก\.ย\.|ต\.ค\.|พ\.ย\.|ธ\.ค\.",
+        text,
+    )
 
 
 # --------------------------------------------------------------------------- wording

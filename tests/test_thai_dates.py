@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import thai.messages as thai_messages
 from thai import (
     MONTHS_ABBR,
     MONTHS_FULL,
@@ -534,3 +535,27 @@ def test_every_cell_year_from_2400_parses_or_fails_in_thai(cell: date) -> None:
 
 def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+@pytest.fixture
+def english_reader():
+    """The application says the reader reads English (as i18n.py does on the English screen)."""
+    thai_messages.install(lambda text: text, language=lambda: "en")
+    yield
+    thai_messages.install(lambda text: text)
+
+
+def test_an_english_reader_reads_ce_dates_with_english_months(english_reader) -> None:
+    assert format_be(date(2025, 1, 24)) == "24 Jan 2025"
+    assert format_be(date(2025, 1, 24), style="long") == "24 January 2025"
+    assert format_be(date(2025, 1, 24), style="numeric") == "24/01/2025"
+    assert format_be_datetime(datetime(2025, 1, 24, 16, 45)) == "24 Jan 2025 16:45"
+    assert fiscal_year_label(2568) == "FY 2025 (BE 2568)"
+    assert academic_year_label(2568) == "academic year 2025/26 (BE 2568)"
+    # What the English reader types back is read as the same day.
+    assert parse_date(format_be(date(2025, 1, 24), style="numeric")) == date(2025, 1, 24)
+
+
+def test_thai_digits_always_give_the_thai_date(english_reader) -> None:
+    # Official letters ask for Thai digits: they stay Thai whoever prints them.
+    assert format_be(date(2025, 1, 24), style="long", thai_digits=True) == "๒๔ มกราคม ๒๕๖๘"

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Literal, TypeGuard, TypeVar
 
 from thai.digits import to_arabic_digits, to_thai_digits
-from thai.messages import message
+from thai.messages import language, message
 from thai.text import is_blank, normalize_text
 
 BE_OFFSET = 543
@@ -75,6 +75,13 @@ MONTHS_ABBR: tuple[str, ...] = (
     "พ.ย.",
     "ธ.ค.",
 )
+# For the English reader (calendar.month_name would follow the process's locale).
+MONTHS_EN_FULL: tuple[str, ...] = (
+    "",
+    *"January February March April May June July".split(),
+    *"August September October November December".split(),
+)
+MONTHS_EN_ABBR: tuple[str, ...] = ("", *(name[:3] for name in MONTHS_EN_FULL[1:]))
 # Spoken short forms ("24 มกรา 68") and the very common misspelling กรกฏาคม (ฏ for ฎ).
 _MONTHS_COLLOQUIAL: tuple[str, ...] = (
     "",
@@ -399,11 +406,32 @@ def _to_bangkok_date(d: date) -> date:
     return d
 
 
+def english() -> bool:
+    """Whether dates are shown the English way (CE years, English month names)."""
+    return language() == "en"
+
+
+def _format_english(d: date, style: Style) -> str:
+    if style == "short":
+        return f"{d.day} {MONTHS_EN_ABBR[d.month]} {d.year}"
+    if style == "long":
+        return f"{d.day} {MONTHS_EN_FULL[d.month]} {d.year}"
+    if style == "numeric":
+        return f"{d.day:02d}/{d.month:02d}/{d.year}"
+    raise ValueError(f"unknown date style {style!r}; use 'short', 'long' or 'numeric'")
+
+
 def format_be(d: date | None, style: Style = "short", *, thai_digits: bool = False) -> str:
-    """Format a date with a BE year: short "24 ม.ค. 2568", long, or numeric "24/01/2568"."""
+    """Format a date with a BE year: short "24 ม.ค. 2568", long, or numeric "24/01/2568".
+
+    For an English reader the date reads "24 Jan 2025" (CE). Thai digits are Thai only:
+    asking for them (official letters) always gives the Thai date.
+    """
     if d is None or is_blank(d):
         return ""
     d = _to_bangkok_date(d)
+    if english() and not thai_digits:
+        return _format_english(d, style)
     year = d.year + BE_OFFSET
     if style == "short":
         text = f"{d.day} {MONTHS_ABBR[d.month]} {year}"
@@ -424,6 +452,8 @@ def format_be_datetime(
         return ""
     if dt.tzinfo is not None:
         dt = dt.astimezone(BANGKOK)
+    if english() and not thai_digits:
+        return f"{format_be(dt.date(), style)} {dt.hour:02d}:{dt.minute:02d}"
     text = f"{format_be(dt.date(), style)} {dt.hour:02d}:{dt.minute:02d} น."
     return to_thai_digits(text) if thai_digits else text
 
@@ -443,8 +473,9 @@ def fiscal_year_range(fy: int | str) -> tuple[date, date]:
 
 
 def fiscal_year_label(fy: int | str) -> str:
-    """Return "ปีงบประมาณ 2568" for a fiscal year."""
-    return f"ปีงบประมาณ {parse_be_year(fy)}"
+    """Return "ปีงบประมาณ 2568" for a fiscal year ("FY 2025 (BE 2568)" in English)."""
+    be = parse_be_year(fy)
+    return f"FY {ce_year(be)} (BE {be})" if english() else f"ปีงบประมาณ {be}"
 
 
 def academic_year(d: date) -> int:
@@ -462,5 +493,9 @@ def academic_year_range(ay: int | str) -> tuple[date, date]:
 
 
 def academic_year_label(ay: int | str) -> str:
-    """Return "ปีการศึกษา 2568" for an academic year."""
-    return f"ปีการศึกษา {parse_be_year(ay)}"
+    """Return "ปีการศึกษา 2568" for an academic year ("academic year 2025/26 (BE 2568)")."""
+    be = parse_be_year(ay)
+    if english():
+        start = ce_year(be)
+        return f"academic year {start}/{(start + 1) % 100:02d} (BE {be})"
+    return f"ปีการศึกษา {be}"

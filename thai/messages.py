@@ -11,19 +11,33 @@ from __future__ import annotations
 from collections.abc import Callable
 
 Translator = Callable[[str], str]
+# The language dates are shown in ("th", "en"), asked each time one is formatted.
+Language = Callable[[], str]
 
 
 def _unchanged(text: str) -> str:
     return text
 
 
+def _thai() -> str:
+    return "th"
+
+
 _translate: Translator = _unchanged
+_language: Language = _thai
 
 
-def install(translator: Translator) -> None:
-    """Translate this library's messages with `translator` (Thai text in, a message out)."""
-    global _translate
+def install(translator: Translator, language: Language = _thai) -> None:
+    """Translate this library's messages with `translator` (Thai text in, a message out)
+    and show dates in the language `language()` names."""
+    global _translate, _language
     _translate = translator
+    _language = language
+
+
+def language() -> str:
+    """The language the reader reads: "th" unless the application says otherwise."""
+    return _language()
 
 
 def message(thai: str, **values: object) -> str:
