@@ -45,4 +45,4 @@ $(VENV)/.installed: requirements.txt
 translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --ignore-dirs=".venv migrations tests bench" .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l th -D messages --no-fuzzy-matching
-	$(BIN)/pybabel compile -d translations -D messages
+	for domain in messages thai reports; do $(BIN)/pybabel compile -d translations -D $$domain; done

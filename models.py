@@ -77,6 +77,11 @@ class Choice(enum.StrEnum):
         return str(self.LABELS[self.value])  # type: ignore[attr-defined]
 
     @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Every member's label in the current language (the screen's or the printout's)."""
+        return {member.value: str(member.label) for member in cls}
+
+    @classmethod
     def thai_labels(cls) -> dict[str, str]:
         """Every member's Thai label whatever the screen's language (printed reports are Thai)."""
         from flask_babel import force_locale

@@ -28,12 +28,15 @@ CHOOSE = _l("Please choose…")
 SINGLE_CHOICES = (Select2Field, QuerySelectField, AjaxSelectField)
 
 
+DATE_HINT = _l("dd/mm/yyyy, e.g. 24/01/2025 (a BE year also works: 24/01/2568)")
+
+
 class ThaiDateField(StringField):
     """A date typed as BE or CE ("24/01/2568", "24 ม.ค. 68", "2025-01-24"), shown in BE."""
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         render_kw = kwargs.pop("render_kw", None) or {}
-        render_kw.setdefault("placeholder", _l("dd/mm/yyyy, e.g. 24/01/2025 (a BE year also works: 24/01/2568)"))
+        render_kw.setdefault("placeholder", DATE_HINT)
         render_kw.setdefault("autocomplete", "off")
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
 

@@ -14,17 +14,30 @@ from typing import Any
 from flask import abort, request, send_file, url_for
 from flask_admin import expose
 from flask_admin.menu import MenuDivider, MenuLink
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import models
 from admin.base import SecureBaseView
 from models import db
-from reports import FORMATS, MEDIA_TYPES, REPORTS, FilterError, Report, Viewer, build_report, render
+from reports import (
+    FORMATS,
+    LANGUAGES,
+    MEDIA_TYPES,
+    REPORTS,
+    FilterError,
+    Report,
+    Viewer,
+    build_report,
+    render,
+)
 from reports.model import Filter, ReportDefinition
 from thai.dates import academic_year, be_year, fiscal_year
 
 CATEGORY = _l("Reports")
+# The printout's languages, each named in its own language.
+PRINTOUT_LANGUAGES = (("th", "ไทย"), ("en", "English"))
 # A year typed in (no list to choose from) starts at the current one.
 CURRENT_YEARS = {"fiscal_year": fiscal_year, "academic_year": academic_year}
 
@@ -69,6 +82,12 @@ def form_fields(definition: ReportDefinition, given: Mapping[str, str]) -> list[
     return fields
 
 
+def printout_language() -> str:
+    """The language the form asks the printout in: Thai unless English is chosen."""
+    chosen = request.args.get("language")
+    return chosen if chosen in LANGUAGES else "th"
+
+
 def download_name(report: Report, fmt: str) -> str:
     """Name the file after the report and the day it was printed (BE), e.g. mous-2568-11-23."""
     day = models.today()
@@ -97,16 +116,27 @@ class ReportView(SecureBaseView):
             return self.report_page(definition)
         viewer = Viewer(sees_personal_data=current_user.sees_personal_data)
         try:
-            report = build_report(db.session, report_name, request.args, viewer)
+            with force_locale(printout_language()):
+                report = build_report(db.session, report_name, request.args, viewer)
+                content = render(report, fmt, thai_digits=bool(request.args.get("thai_digits")))
         except FilterError as error:
-            return self.report_page(definition, error=str(error), status=400)
-        content = render(report, fmt, thai_digits=bool(request.args.get("thai_digits")))
+            return self.report_page(definition, error=self.screen_message(error), status=400)
         return send_file(
             io.BytesIO(content),
             mimetype=MEDIA_TYPES[fmt],
             as_attachment=True,
             download_name=download_name(report, fmt),
         )
+
+    def screen_message(self, error: FilterError) -> str:
+        """What is wrong with the filters, in the screen's language (the printout's may
+        differ): the same report built again for the screen fails the same way."""
+        viewer = Viewer(sees_personal_data=current_user.sees_personal_data)
+        try:
+            build_report(db.session, request.view_args["report_name"], request.args, viewer)
+        except FilterError as again:
+            return str(again)
+        return str(error)
 
     def report_page(
         self, definition: ReportDefinition, error: str | None = None, status: int = 200
@@ -116,6 +146,8 @@ class ReportView(SecureBaseView):
             definition=definition,
             fields=form_fields(definition, request.args),
             thai_digits=bool(request.args.get("thai_digits")),
+            language=printout_language(),
+            languages=PRINTOUT_LANGUAGES,
             error=error,
         )
         return page, status

@@ -20,7 +20,9 @@ from reports.pdf import render_pdf
 from reports.placements import PlacementsReport
 from reports.scholarships import ScholarshipsReport
 from reports.teacher import TeacherRecord
+from reports.words import settle, t
 from reports.xlsx import render_xlsx
+from thai.dates import english
 
 REPORTS: dict[str, ReportDefinition] = {
     definition.name: definition
@@ -34,6 +36,8 @@ REPORTS: dict[str, ReportDefinition] = {
     )
 }
 FORMATS = ("pdf", "xlsx")
+# The languages a report prints in: Thai unless English is asked for.
+LANGUAGES = ("th", "en")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -50,7 +54,7 @@ def parse_filters(
         text = "" if text is None else str(text).strip()
         if not text:
             if filter_.required:
-                raise FilterError(f"ไม่ได้ระบุ{filter_.label} ซึ่งรายงานนี้ต้องใช้")
+                raise FilterError(t("ไม่ได้ระบุ%(label)s ซึ่งรายงานนี้ต้องใช้", label=filter_.label))
             values[filter_.name] = None
             continue
         values[filter_.name] = filter_.parse(session, text)
@@ -63,9 +67,11 @@ def build_report(
     """Build a report by name from its filters' texts (FilterError when one is wrong)."""
     definition = REPORTS.get(name)
     if definition is None:
-        raise FilterError(f'ไม่มีรายงานชื่อ "{name}" (มี {", ".join(REPORTS)})')
+        raise FilterError(
+            t('ไม่มีรายงานชื่อ "%(name)s" (มี %(names)s)', name=name, names=", ".join(REPORTS))
+        )
     values = parse_filters(session, definition, given)
-    return definition.build(session, values, viewer or Viewer())
+    return settle(definition.build(session, values, viewer or Viewer()))
 
 
 def render(report: Report, fmt: str, *, thai_digits: bool = False) -> bytes:
@@ -73,12 +79,13 @@ def render(report: Report, fmt: str, *, thai_digits: bool = False) -> bytes:
     if fmt == "pdf":
         return render_pdf(report, thai_digits=thai_digits)
     if fmt == "xlsx":
-        return render_xlsx(report)
-    raise FilterError(f'ไม่รู้จักรูปแบบ "{fmt}" (ใช้ได้: pdf, xlsx)')
+        return render_xlsx(report, english=english())
+    raise FilterError(t('ไม่รู้จักรูปแบบ "%(format)s" (ใช้ได้: pdf, xlsx)', format=fmt))
 
 
 __all__ = [
     "FORMATS",
+    "LANGUAGES",
     "MEDIA_TYPES",
     "REPORTS",
     "FilterError",

@@ -32,27 +32,27 @@ from reports.model import (
     Table,
     Viewer,
 )
+from reports.words import lt, t
 
-NEITHER_GIVEN = "ให้ระบุหลักสูตรหรือคุณวุฒิวิชาชีพอย่างน้อยหนึ่งอย่าง"
-NOT_COVERED = "ไม่ครอบคลุม"
-SHORT_LEGEND = "แถวที่ทำเครื่องหมาย: หน่วยสมรรถนะที่หลักสูตรยังไม่ครอบคลุม"
-RULE = (
-    "ร้อยละการครอบคลุม = (จำนวนหน่วยที่ครอบคลุมเต็ม × 1 + จำนวนหน่วยที่ครอบคลุมบางส่วน × 0.5) "
-    "÷ จำนวนหน่วยสมรรถนะทั้งหมดของคุณวุฒิวิชาชีพ × 100 "
-    "หน่วยที่หลักสูตรไม่ได้เทียบเคียงไว้นับเป็นไม่ครอบคลุม"
+NEITHER_GIVEN = lt("ให้ระบุหลักสูตรหรือคุณวุฒิวิชาชีพอย่างน้อยหนึ่งอย่าง")
+NOT_COVERED = lt("ไม่ครอบคลุม")
+SHORT_LEGEND = lt("แถวที่ทำเครื่องหมาย: หน่วยสมรรถนะที่หลักสูตรยังไม่ครอบคลุม")
+RULE = lt(
+    "ร้อยละการครอบคลุม = (จำนวนหน่วยที่ครอบคลุมเต็ม × 1 + จำนวนหน่วยที่ครอบคลุมบางส่วน × 0.5) ÷"
+    " จำนวนหน่วยสมรรถนะทั้งหมดของคุณวุฒิวิชาชีพ × 100 หน่วยที่หลักสูตรไม่ได้เทียบเคียงไว้นับเป็นไม่ครอบคลุม"
 )
 
 UNIT_COLUMNS = [
-    Column("code", "รหัสหน่วยสมรรถนะ", "code"),
-    Column("title", "ชื่อหน่วยสมรรถนะ"),
-    Column("coverage", "การครอบคลุม"),
-    Column("notes", "หมายเหตุ"),
+    Column("code", lt("รหัสหน่วยสมรรถนะ"), "code"),
+    Column("title", lt("ชื่อหน่วยสมรรถนะ")),
+    Column("coverage", lt("การครอบคลุม")),
+    Column("notes", lt("หมายเหตุ")),
 ]
 TALLY_COLUMNS = [
-    Column("full", "ครอบคลุมเต็ม", "int"),
-    Column("partial", "ครอบคลุมบางส่วน", "int"),
-    Column("none", NOT_COVERED, "int"),
-    Column("percent", "ร้อยละการครอบคลุม", "percent"),
+    Column("full", lt("ครอบคลุมเต็ม"), "int"),
+    Column("partial", lt("ครอบคลุมบางส่วน"), "int"),
+    Column("none", str(NOT_COVERED), "int"),
+    Column("percent", lt("ร้อยละการครอบคลุม"), "percent"),
 ]
 
 Record = TypeVar("Record", Curriculum, Qualification)
@@ -72,9 +72,13 @@ def record_parser(model: type[Record], label: str) -> Callable[[Session, str], R
             .limit(2)
         ).all()
         if not found:
-            raise FilterError(f'ไม่พบ{label} "{text}" ในระบบ ให้ระบุรหัสหรือชื่อเต็ม')
+            raise FilterError(
+                t('ไม่พบ%(label)s "%(text)s" ในระบบ ให้ระบุรหัสหรือชื่อเต็ม', label=label, text=text)
+            )
         if len(found) > 1:
-            raise FilterError(f'"{text}" ตรงกับ{label}มากกว่าหนึ่งรายการ ให้ระบุรหัสแทน')
+            raise FilterError(
+                t('"%(text)s" ตรงกับ%(label)sมากกว่าหนึ่งรายการ ให้ระบุรหัสแทน', text=text, label=label)
+            )
         return found[0]
 
     return parse
@@ -93,22 +97,22 @@ def record_choices(model: type[Record]) -> Callable[[Session], list[tuple[str, s
 def curriculum() -> Filter:
     return Filter(
         "curriculum",
-        "หลักสูตร",
-        record_parser(Curriculum, "หลักสูตร"),
+        lt("หลักสูตร"),
+        record_parser(Curriculum, lt("หลักสูตร")),
         choices=record_choices(Curriculum),
         describe=lambda session, value: f"{value.code} {value.title}",
-        help="รหัสหรือชื่อเต็มของหลักสูตร",
+        help=lt("รหัสหรือชื่อเต็มของหลักสูตร"),
     )
 
 
 def qualification() -> Filter:
     return Filter(
         "qualification",
-        "คุณวุฒิวิชาชีพ",
-        record_parser(Qualification, "คุณวุฒิวิชาชีพ"),
+        lt("คุณวุฒิวิชาชีพ"),
+        record_parser(Qualification, lt("คุณวุฒิวิชาชีพ")),
         choices=record_choices(Qualification),
         describe=lambda session, value: str(value),
-        help="รหัสหรือชื่อเต็มของคุณวุฒิวิชาชีพ",
+        help=lt("รหัสหรือชื่อเต็มของคุณวุฒิวิชาชีพ"),
     )
 
 
@@ -143,11 +147,11 @@ class Tally:
         percent = "-" if self.percent is None else f"{self.percent:.1f}"
         return Facts(
             [
-                ("จำนวนหน่วยสมรรถนะของคุณวุฒิ", f"{self.units:,}"),
-                ("ครอบคลุมเต็ม", f"{self.full:,}"),
-                ("ครอบคลุมบางส่วน", f"{self.partial:,}"),
+                (t("จำนวนหน่วยสมรรถนะของคุณวุฒิ"), f"{self.units:,}"),
+                (t("ครอบคลุมเต็ม"), f"{self.full:,}"),
+                (t("ครอบคลุมบางส่วน"), f"{self.partial:,}"),
                 (NOT_COVERED, f"{self.none:,}"),
-                ("ร้อยละการครอบคลุม", percent),
+                (t("ร้อยละการครอบคลุม"), percent),
             ],
             title=title,
         )
@@ -155,8 +159,8 @@ class Tally:
 
 def coverage_labels() -> dict[str | None, str]:
     """Each coverage's Thai label (None: no alignment row), whatever the reader's language."""
-    labels: dict[str | None, str] = dict(Coverage.thai_labels())
-    labels[None] = NOT_COVERED
+    labels: dict[str | None, str] = dict(Coverage.labels())
+    labels[None] = str(NOT_COVERED)
     return labels
 
 
@@ -169,8 +173,8 @@ class AlignmentReport(ReportDefinition):
     """
 
     name = "alignment"
-    title = "การเทียบเคียงหลักสูตรกับมาตรฐานอาชีพ"
-    description = "หน่วยสมรรถนะของคุณวุฒิวิชาชีพที่หลักสูตรครอบคลุมเต็ม บางส่วน หรือไม่ครอบคลุม"
+    title = lt("การเทียบเคียงหลักสูตรกับมาตรฐานอาชีพ")
+    description = lt("หน่วยสมรรถนะของคุณวุฒิวิชาชีพที่หลักสูตรครอบคลุมเต็ม บางส่วน หรือไม่ครอบคลุม")
     filters = (curriculum(), qualification())
 
     def build(self, session: Session, values: dict[str, Any], viewer: Viewer) -> Report:
@@ -208,7 +212,7 @@ class AlignmentReport(ReportDefinition):
         """The qualification's units against the curriculum's alignment rows."""
         aligned = alignments(session, curriculum)
         tally, table = unit_table(qualification.units, aligned, labels)
-        return [tally.facts("สรุปการครอบคลุม"), Note(RULE), table]
+        return [tally.facts(t("สรุปการครอบคลุม")), Note(RULE), table]
 
     def by_curriculum(
         self, session: Session, curriculum: Curriculum, labels: dict[str | None, str]
@@ -217,25 +221,25 @@ class AlignmentReport(ReportDefinition):
         aligned = alignments(session, curriculum)
         qualifications = related_qualifications(session, curriculum)
         if not qualifications:
-            return [Note("หลักสูตรนี้ยังไม่ได้เทียบเคียงกับหน่วยสมรรถนะของคุณวุฒิวิชาชีพใด")]
+            return [Note(t("หลักสูตรนี้ยังไม่ได้เทียบเคียงกับหน่วยสมรรถนะของคุณวุฒิวิชาชีพใด"))]
 
         sections: list[Block] = []
         overview: list[dict[str, Any]] = []
         for each in qualifications:
             tally, table = unit_table(each.units, aligned, labels)
-            sections += [tally.facts(f"คุณวุฒิวิชาชีพ {each}"), table]
+            sections += [tally.facts(t("คุณวุฒิวิชาชีพ %(each)s", each=each)), table]
             overview.append({"code": each.code, "title": each.title, **tally.row()})
         blocks: list[Block] = [Note(RULE)]
         if len(qualifications) > 1:
             blocks.append(
                 Table(
                     [
-                        Column("code", "รหัสคุณวุฒิ", "code"),
-                        Column("title", "คุณวุฒิวิชาชีพ"),
+                        Column("code", t("รหัสคุณวุฒิ"), "code"),
+                        Column("title", t("คุณวุฒิวิชาชีพ")),
                         *TALLY_COLUMNS,
                     ],
                     overview,
-                    title="สรุปรายคุณวุฒิวิชาชีพ",
+                    title=t("สรุปรายคุณวุฒิวิชาชีพ"),
                 )
             )
         return blocks + sections
@@ -280,20 +284,20 @@ class AlignmentReport(ReportDefinition):
         rows.sort(key=lambda row: (-(row["percent"] or 0), row["code"]))
         table = Table(
             [
-                Column("code", "รหัสหลักสูตร", "code"),
-                Column("title", "ชื่อหลักสูตร"),
+                Column("code", t("รหัสหลักสูตร"), "code"),
+                Column("title", t("ชื่อหลักสูตร")),
                 *TALLY_COLUMNS,
             ],
             rows,
-            title=f"หลักสูตรที่เทียบเคียงกับคุณวุฒิวิชาชีพ {qualification}",
-            empty="ยังไม่มีหลักสูตรที่เทียบเคียงกับหน่วยสมรรถนะของคุณวุฒิวิชาชีพนี้",
+            title=t("หลักสูตรที่เทียบเคียงกับคุณวุฒิวิชาชีพ %(qualification)s", qualification=qualification),
+            empty=t("ยังไม่มีหลักสูตรที่เทียบเคียงกับหน่วยสมรรถนะของคุณวุฒิวิชาชีพนี้"),
         )
         summary = Facts(
             [
-                ("จำนวนหน่วยสมรรถนะของคุณวุฒิ", f"{units:,}"),
-                ("จำนวนหลักสูตรที่เทียบเคียง", f"{len(rows):,}"),
+                (t("จำนวนหน่วยสมรรถนะของคุณวุฒิ"), f"{units:,}"),
+                (t("จำนวนหลักสูตรที่เทียบเคียง"), f"{len(rows):,}"),
             ],
-            title="สรุป",
+            title=t("สรุป"),
         )
         return [summary, Note(RULE), table]
 
@@ -357,7 +361,7 @@ def unit_table(
         UNIT_COLUMNS,
         rows,
         marks=marks,
-        legend=SHORT_LEGEND if marks else None,
-        empty="คุณวุฒิวิชาชีพนี้ยังไม่มีหน่วยสมรรถนะ",
+        legend=str(SHORT_LEGEND) if marks else None,
+        empty=t("คุณวุฒิวิชาชีพนี้ยังไม่มีหน่วยสมรรถนะ"),
     )
     return tally, table

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 
 from models import db
-from reports import FORMATS, REPORTS, FilterError, Viewer, build_report, render
+from reports import FORMATS, LANGUAGES, REPORTS, FilterError, Viewer, build_report, render
 
 USAGE_ERROR = 2
 
@@ -30,7 +31,7 @@ def all_filters() -> dict[str, str]:
     found: dict[str, str] = {}
     for definition in REPORTS.values():
         for filter_ in definition.filters:
-            found.setdefault(filter_.name, filter_.label)
+            found.setdefault(filter_.name, str(filter_.label))
     return found
 
 
@@ -75,6 +76,12 @@ def filter_options(command):
 )
 @click.option("--thai-digits", is_flag=True, help="Print Thai digits (๑๒๓) in the PDF.")
 @click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default="th",
+    help="The printout's language: th (default) or en (English words, CE dates).",
+)
+@click.option(
     "--show-national-ids", is_flag=True, help="Print national IDs in full (teacher record)."
 )
 @filter_options
@@ -84,6 +91,7 @@ def report_command(
     output: Path | None,
     fmt: str | None,
     thai_digits: bool,
+    language: str,
     show_national_ids: bool,
     **given: str | None,
 ) -> None:
@@ -104,8 +112,10 @@ def report_command(
         output.suffix.lower().lstrip(".") if output.suffix.lower() in (".pdf", ".xlsx") else "pdf"
     )
     try:
-        report = build_report(db.session, name, given, Viewer(sees_personal_data=show_national_ids))
-        content = render(report, fmt, thai_digits=thai_digits)
+        with force_locale(language):
+            viewer = Viewer(sees_personal_data=show_national_ids)
+            report = build_report(db.session, name, given, viewer)
+            content = render(report, fmt, thai_digits=thai_digits)
     except FilterError as error:
         fail(str(error))
     try:

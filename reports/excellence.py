@@ -34,26 +34,27 @@ from reports.model import (
     Table,
     Viewer,
 )
+from reports.words import lt, t
 from thai.dates import fiscal_year, fiscal_year_range, format_be
 
 # The report is printed in Thai whatever the language of the screen that asked for it.
 GROUP_LABELS = {
-    ExcellenceGroup.EXCELLENCE_CENTER: "กลุ่มความเป็นเลิศ",
-    ExcellenceGroup.EXPERT: "กลุ่มเชี่ยวชาญเฉพาะ",
-    ExcellenceGroup.STANDARD: "กลุ่มทั่วไป",
+    ExcellenceGroup.EXCELLENCE_CENTER: lt("กลุ่มความเป็นเลิศ"),
+    ExcellenceGroup.EXPERT: lt("กลุ่มเชี่ยวชาญเฉพาะ"),
+    ExcellenceGroup.STANDARD: lt("กลุ่มทั่วไป"),
 }
-NO_HUB = "ยังไม่กำหนด"
-MET = "ครบตามเป้าหมาย"
+NO_HUB = lt("ยังไม่กำหนด")
+MET = lt("ครบตามเป้าหมาย")
 
 COLUMNS = [
-    Column("field", "สาขาวิชาที่มีความเป็นเลิศ"),
-    Column("hub", "สถานศึกษาแม่ข่าย"),
-    Column("curricula", "หลักสูตรพัฒนาครู", "int"),
-    Column("other_curricula", "หลักสูตรอื่นในสาขา", "int"),
-    Column("teachers", "ครูที่ผ่านการพัฒนา (คน)", "int"),
+    Column("field", lt("สาขาวิชาที่มีความเป็นเลิศ")),
+    Column("hub", lt("สถานศึกษาแม่ข่าย")),
+    Column("curricula", lt("หลักสูตรพัฒนาครู"), "int"),
+    Column("other_curricula", lt("หลักสูตรอื่นในสาขา"), "int"),
+    Column("teachers", lt("ครูที่ผ่านการพัฒนา (คน)"), "int"),
     *(Column(group.value, label, "int") for group, label in GROUP_LABELS.items()),
-    Column(NO_GROUP, "ไม่ระบุกลุ่ม", "int"),
-    Column("result", "ผลตามเป้าหมาย"),
+    Column(NO_GROUP, lt("ไม่ระบุกลุ่ม"), "int"),
+    Column("result", lt("ผลตามเป้าหมาย")),
 ]
 COUNT_KEYS = [c.key for c in COLUMNS if c.kind == "int"]
 
@@ -68,21 +69,23 @@ def result_text(target: targets.FieldTarget) -> str:
     """Say what a field lacks against its targets, or that it meets them."""
     missing = []
     if target.curricula_short:
-        missing.append(f"ขาดหลักสูตร {target.curricula_short}")
+        missing.append(t("ขาดหลักสูตร %(curricula_short)s", curricula_short=target.curricula_short))
     if target.teachers_short:
-        missing.append(f"ขาดครู {target.teachers_short} คน")
-    return " ".join(missing) if missing else MET
+        missing.append(t("ขาดครู %(teachers_short)s คน", teachers_short=target.teachers_short))
+    return " ".join(missing) if missing else str(MET)
 
 
 class ExcellenceReport(ReportDefinition):
     """Teacher-development curricula and teachers trained per excellence field and group."""
 
     name = "excellence"
-    title = "สาขาวิชาที่มีความเป็นเลิศ: หลักสูตรและการพัฒนาครู"
-    description = (
-        f"หลักสูตรพัฒนาครูของแต่ละสาขา (เป้าหมายอย่างน้อย {CURRICULUM_TARGET} หลักสูตร) "
-        f"และครูที่ผ่านการพัฒนาในปีงบประมาณ (เป้าหมายอย่างน้อย {TEACHER_TARGET} คนต่อสาขา) "
-        "แยกตามกลุ่มของสถานศึกษา"
+    title = lt("สาขาวิชาที่มีความเป็นเลิศ: หลักสูตรและการพัฒนาครู")
+    description = lt(
+        "หลักสูตรพัฒนาครูของแต่ละสาขา (เป้าหมายอย่างน้อย %(curriculum_target)s "
+        "หลักสูตร) และครูที่ผ่านการพัฒนาในปีงบประมาณ (เป้าหมายอย่างน้อย "
+        "%(teacher_target)s คนต่อสาขา) แยกตามกลุ่มของสถานศึกษา",
+        curriculum_target=CURRICULUM_TARGET,
+        teacher_target=TEACHER_TARGET,
     )
     landscape = True
     filters = (dataclasses.replace(report_filters.fiscal_year(), choices=fiscal_year_choices),)
@@ -91,7 +94,7 @@ class ExcellenceReport(ReportDefinition):
         """Build the report for one fiscal year."""
         year = values.get("fiscal_year")
         if year is None:
-            raise FilterError("ให้ระบุปีงบประมาณ")
+            raise FilterError(t("ให้ระบุปีงบประมาณ"))
         first, last = fiscal_year_range(year)
 
         rows: list[dict[str, Any]] = []
@@ -100,7 +103,7 @@ class ExcellenceReport(ReportDefinition):
             hub = target.field.hub_college
             row: dict[str, Any] = {
                 "field": target.field.name_th,
-                "hub": hub.name_th if hub is not None else NO_HUB,
+                "hub": hub.name_th if hub is not None else str(NO_HUB),
                 "curricula": target.curricula,
                 "other_curricula": target.other_curricula,
                 **target.by_group,
@@ -114,33 +117,40 @@ class ExcellenceReport(ReportDefinition):
         totals = {key: sum(r[key] for r in rows) for key in COUNT_KEYS} if rows else None
         if totals is not None:
             short = len(marks)
-            totals["result"] = f"ยังไม่ถึงเป้าหมาย {short} สาขา" if short else MET
-            totals["field"] = "รวม"
+            totals["result"] = t("ยังไม่ถึงเป้าหมาย %(short)s สาขา", short=short) if short else str(MET)
+            totals["field"] = t("รวม")
         table = Table(
             COLUMNS,
             rows,
-            title=f"หลักสูตรพัฒนาครูและครูที่ผ่านการพัฒนา ปีงบประมาณ {year}",
+            title=t("หลักสูตรพัฒนาครูและครูที่ผ่านการพัฒนา ปีงบประมาณ %(year)s", year=year),
             totals=totals,
             marks=marks,
             legend=(
-                "แถวที่เน้นสี: สาขาที่ยังไม่ถึงเป้าหมาย "
-                f"(หลักสูตรพัฒนาครูอย่างน้อย {CURRICULUM_TARGET} หลักสูตร "
-                f"และครูผ่านการพัฒนาอย่างน้อย {TEACHER_TARGET} คนต่อปี)"
+                t(
+                    "แถวที่เน้นสี: สาขาที่ยังไม่ถึงเป้าหมาย (หลักสูตรพัฒนาครูอย่างน้อย "
+                    "%(curriculum_target)s หลักสูตร และครูผ่านการพัฒนาอย่างน้อย "
+                    "%(teacher_target)s คนต่อปี)",
+                    curriculum_target=CURRICULUM_TARGET,
+                    teacher_target=TEACHER_TARGET,
+                )
             ),
-            empty="ยังไม่มีสาขาวิชาที่มีความเป็นเลิศในระบบ",
+            empty=t("ยังไม่มีสาขาวิชาที่มีความเป็นเลิศในระบบ"),
         )
 
         blocks: list[Block] = [table, Note(self.reading(session, year, first, last, totals))]
         if rows and len(rows) <= 15:
             blocks.append(
                 Chart(
-                    f"ครูที่ผ่านการพัฒนาแยกตามสาขา เทียบกับเป้าหมาย {TEACHER_TARGET} คน",
+                    t(
+                        "ครูที่ผ่านการพัฒนาแยกตามสาขา เทียบกับเป้าหมาย %(teacher_target)s คน",
+                        teacher_target=TEACHER_TARGET,
+                    ),
                     [r["field"] for r in rows],
                     [
-                        ("ครูที่ผ่านการพัฒนา", [r["teachers"] for r in rows]),
-                        ("เป้าหมาย", [TEACHER_TARGET] * len(rows)),
+                        (t("ครูที่ผ่านการพัฒนา"), [r["teachers"] for r in rows]),
+                        (t("เป้าหมาย"), [TEACHER_TARGET] * len(rows)),
                     ],
-                    unit="คน",
+                    unit=t("คน"),
                 )
             )
         shown = [
@@ -155,14 +165,19 @@ class ExcellenceReport(ReportDefinition):
     ) -> str:
         """Explain how teachers are counted, with the distinct total across all fields."""
         distinct_teachers = targets.distinct_teachers_trained(session, year)
-        text = (
-            f"นับครูที่อบรมครบตามหลักสูตรในการฝึกอบรมของสาขาที่เริ่มระหว่าง {format_be(first)} "
-            f"ถึง {format_be(last)} ครูหนึ่งคนนับครั้งเดียวต่อสาขา "
-            "กลุ่มตามกลุ่มของสถานศึกษาต้นสังกัดของครูในสาขานั้น "
-            "ไม่ระบุกลุ่ม คือ สถานศึกษาของครูไม่ได้อยู่ในกลุ่มใดของสาขานั้นหรือไม่ทราบสถานศึกษา"
+        text = t(
+            "นับครูที่อบรมครบตามหลักสูตรในการฝึกอบรมของสาขาที่เริ่มระหว่าง "
+            "%(format_be)s ถึง %(format_be2)s ครูหนึ่งคนนับครั้งเดียวต่อสาขา "
+            "กลุ่มตามกลุ่มของสถานศึกษาต้นสังกัดของครูในสาขานั้น ไม่ระบุกลุ่ม คือ "
+            "สถานศึกษาของครูไม่ได้อยู่ในกลุ่มใดของสาขานั้นหรือไม่ทราบสถานศึกษา",
+            format_be=format_be(first),
+            format_be2=format_be(last),
         )
         if not distinct_teachers:
-            text += " ยังไม่มีครูที่ผ่านการพัฒนาในปีงบประมาณนี้"
+            text += t(" ยังไม่มีครูที่ผ่านการพัฒนาในปีงบประมาณนี้")
         elif totals is not None and distinct_teachers != totals["teachers"]:
-            text += f" ครูที่ผ่านการพัฒนามากกว่าหนึ่งสาขานับในทุกสาขาที่ผ่าน รวมไม่ซ้ำคน {distinct_teachers:,} คน"
+            text += t(
+                " ครูที่ผ่านการพัฒนามากกว่าหนึ่งสาขานับในทุกสาขาที่ผ่าน รวมไม่ซ้ำคน %(distinct_teachers)s คน",
+                distinct_teachers=format(distinct_teachers, ","),
+            )
         return text

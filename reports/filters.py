@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from models import Agency, AgencyKind, Choice, PlacementRound, Province, Region
 from reports.model import Filter, FilterError
-from thai.dates import parse_be_year
+from reports.words import lt, t
+from thai.dates import english, parse_be_year
 from thai.digits import to_arabic_digits
 from thai.text import normalize_text
 
@@ -24,19 +25,28 @@ def clean(text: str) -> str:
     return normalize_text(to_arabic_digits(str(text))).strip()
 
 
-def year_parser(label: str) -> Callable[[Session, str], int]:
+def place_name(place: Region | Province | Agency) -> str:
+    """A place's or agency's name in the printout's language (Thai when it has no other)."""
+    return (english() and place.name_en) or place.name_th
+
+
+def year_parser(label: Any) -> Callable[[Session, str], int]:
     """A BE year ("2568", "๒๕๖๘", "68", 2025 CE) within 2500-2600."""
 
     def parse(session: Session, text: str) -> int:
         try:
             year = parse_be_year(clean(text))
         except ValueError:
-            raise FilterError(f'{label} "{text}" ไม่ถูกต้อง ให้ระบุปี พ.ศ. เช่น 2568') from None
+            raise FilterError(bad_year(label, text)) from None
         if not 2500 <= year <= 2600:
-            raise FilterError(f'{label} "{text}" ไม่ถูกต้อง ให้ระบุปี พ.ศ. เช่น 2568')
+            raise FilterError(bad_year(label, text))
         return year
 
     return parse
+
+
+def bad_year(label: Any, text: str) -> str:
+    return t('%(label)s "%(text)s" ไม่ถูกต้อง ให้ระบุปี พ.ศ. เช่น 2568', label=label, text=text)
 
 
 def fiscal_year_choices(session: Session) -> list[tuple[str, str]]:
@@ -50,21 +60,21 @@ def fiscal_year_choices(session: Session) -> list[tuple[str, str]]:
 def fiscal_year(required: bool = True) -> Filter:
     return Filter(
         "fiscal_year",
-        "ปีงบประมาณ",
-        year_parser("ปีงบประมาณ"),
+        lt("ปีงบประมาณ"),
+        year_parser(lt("ปีงบประมาณ")),
         required=required,
         choices=fiscal_year_choices,
-        help="ปี พ.ศ. เช่น 2568 (1 ต.ค. 2567 - 30 ก.ย. 2568)",
+        help=lt("ปี พ.ศ. เช่น 2568 (1 ต.ค. 2567 - 30 ก.ย. 2568)"),
     )
 
 
 def academic_year(required: bool = True) -> Filter:
     return Filter(
         "academic_year",
-        "ปีการศึกษา",
-        year_parser("ปีการศึกษา"),
+        lt("ปีการศึกษา"),
+        year_parser(lt("ปีการศึกษา")),
         required=required,
-        help="ปี พ.ศ. เช่น 2566",
+        help=lt("ปี พ.ศ. เช่น 2566"),
     )
 
 
@@ -82,19 +92,19 @@ def parse_region(session: Session, text: str) -> Region:
     )
     if region is None:
         names = ", ".join(session.scalars(select(Region.name_th).order_by(Region.id)))
-        raise FilterError(f'ไม่พบภาค "{text}" (มี {names})')
+        raise FilterError(t('ไม่พบภาค "%(text)s" (มี %(names)s)', text=text, names=names))
     return region
 
 
 def region() -> Filter:
     return Filter(
         "region",
-        "ภาค",
+        lt("ภาค"),
         parse_region,
         choices=lambda session: [
-            (r.code, r.name_th) for r in session.scalars(select(Region).order_by(Region.id))
+            (r.code, place_name(r)) for r in session.scalars(select(Region).order_by(Region.id))
         ],
-        describe=lambda session, value: value.name_th,
+        describe=lambda session, value: place_name(value),
     )
 
 
@@ -110,24 +120,26 @@ def parse_province(session: Session, text: str) -> Province:
         )
     )
     if province is None:
-        raise FilterError(f'ไม่พบจังหวัด "{text}" ให้ระบุชื่อจังหวัดหรือรหัสจังหวัด เช่น ลำปาง หรือ 52')
+        raise FilterError(
+            t('ไม่พบจังหวัด "%(text)s" ให้ระบุชื่อจังหวัดหรือรหัสจังหวัด เช่น ลำปาง หรือ 52', text=text)
+        )
     return province
 
 
 def province() -> Filter:
     return Filter(
         "province",
-        "จังหวัด",
+        lt("จังหวัด"),
         parse_province,
         choices=lambda session: [
-            (p.code, p.name_th)
+            (p.code, place_name(p))
             for p in session.scalars(select(Province).order_by(Province.name_th))
         ],
-        describe=lambda session, value: value.name_th,
+        describe=lambda session, value: place_name(value),
     )
 
 
-def agency_parser(label: str, kinds: Sequence[str] = ()) -> Callable[[Session, str], Agency]:
+def agency_parser(label: Any, kinds: Sequence[str] = ()) -> Callable[[Session, str], Agency]:
     """An agency by code, abbreviation, Thai or English name (of the given kinds, if any)."""
 
     def parse(session: Session, text: str) -> Agency:
@@ -144,9 +156,13 @@ def agency_parser(label: str, kinds: Sequence[str] = ()) -> Callable[[Session, s
             query = query.where(Agency.kind.in_(kinds))
         found = session.scalars(query.limit(2)).all()
         if not found:
-            raise FilterError(f'ไม่พบ{label} "{text}" ในระบบ ให้ระบุรหัสหรือชื่อเต็ม')
+            raise FilterError(
+                t('ไม่พบ%(label)s "%(text)s" ในระบบ ให้ระบุรหัสหรือชื่อเต็ม', label=label, text=text)
+            )
         if len(found) > 1:
-            raise FilterError(f'"{text}" ตรงกับ{label}มากกว่าหนึ่งแห่ง ให้ระบุรหัสแทน')
+            raise FilterError(
+                t('"%(text)s" ตรงกับ%(label)sมากกว่าหนึ่งแห่ง ให้ระบุรหัสแทน', label=label, text=text)
+            )
         return found[0]
 
     return parse
@@ -155,24 +171,24 @@ def agency_parser(label: str, kinds: Sequence[str] = ()) -> Callable[[Session, s
 def college() -> Filter:
     return Filter(
         "college",
-        "สถานศึกษา",
-        agency_parser("สถานศึกษา", (AgencyKind.COLLEGE.value, AgencyKind.TRAINING_SCHOOL.value)),
-        describe=lambda session, value: value.name_th,
-        help="รหัสหรือชื่อสถานศึกษา เช่น C5201",
+        lt("สถานศึกษา"),
+        agency_parser(lt("สถานศึกษา"), (AgencyKind.COLLEGE.value, AgencyKind.TRAINING_SCHOOL.value)),
+        describe=lambda session, value: place_name(value),
+        help=lt("รหัสหรือชื่อสถานศึกษา เช่น C5201"),
     )
 
 
 def partner() -> Filter:
     return Filter(
         "partner",
-        "คู่ความร่วมมือ",
-        agency_parser("หน่วยงาน"),
-        describe=lambda session, value: value.name_th,
-        help="รหัส ชื่อย่อ หรือชื่อหน่วยงาน เช่น TPQI หรือ สคช.",
+        lt("คู่ความร่วมมือ"),
+        agency_parser(lt("หน่วยงาน")),
+        describe=lambda session, value: place_name(value),
+        help=lt("รหัส ชื่อย่อ หรือชื่อหน่วยงาน เช่น TPQI หรือ สคช."),
     )
 
 
-def choice(name: str, label: str, enum: type[Choice]) -> Filter:
+def choice(name: str, label: Any, enum: type[Choice]) -> Filter:
     """One value of an enumeration, by code or by its Thai or English label."""
 
     def parse(session: Session, text: str) -> str:
@@ -180,8 +196,15 @@ def choice(name: str, label: str, enum: type[Choice]) -> Filter:
         for member in enum:
             if key.lower() in (member.value, str(member.label).lower()):
                 return member.value
-        names = ", ".join(member.label for member in enum)
-        raise FilterError(f'{label} "{text}" ไม่ถูกต้อง (เลือกได้: {names})')
+        names = ", ".join(str(member.label) for member in enum)
+        raise FilterError(
+            t(
+                '%(label)s "%(text)s" ไม่ถูกต้อง (เลือกได้: %(names)s)',
+                label=label,
+                text=text,
+                names=names,
+            )
+        )
 
     return Filter(
         name,

@@ -13,6 +13,8 @@ from typing import Any, ClassVar, Literal
 
 from sqlalchemy.orm import Session
 
+from reports.words import lt
+
 # How a column's values are shown: text as is, whole numbers with thousands separators,
 # numbers with two decimals (money), a percentage (value 0-100), a date in BE, a person's
 # name (wrapped only between given name and surname), a code (never broken into words).
@@ -40,7 +42,7 @@ class Table:
     # What a mark means, printed under the table ("แถวสีเหลือง: ใกล้หมดอายุภายใน 90 วัน").
     legend: str | None = None
     # Printed when there are no rows.
-    empty: str = "ไม่มีข้อมูลตามเงื่อนไขที่เลือก"
+    empty: Any = field(default_factory=lambda: lt("ไม่มีข้อมูลตามเงื่อนไขที่เลือก"))
 
 
 @dataclass
@@ -91,7 +93,7 @@ class Filter:
     """One filter of a report: a form field in the admin and an option of the CLI."""
 
     name: str  # e.g. "fiscal_year"; the CLI option is --fiscal-year
-    label: str  # Thai, e.g. "ปีงบประมาณ"
+    label: Any  # lt("ปีงบประมาณ"): in the printout's or the screen's language
     # parse(session, text) -> value, or FilterError with a Thai message.
     parse: Callable[[Session, str], Any]
     required: bool = False

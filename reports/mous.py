@@ -13,17 +13,20 @@ import models
 from models import Agency, Mou, MouParty, MouStatus
 from reports import filters as report_filters
 from reports.model import Column, Facts, Mark, Report, ReportDefinition, Table, Viewer
+from reports.words import lt, t
 
-WARN_LEGEND = f"แถวที่ทำเครื่องหมาย: จะหมดอายุภายใน {models.EXPIRING_DAYS} วัน"
+WARN_LEGEND = lt(
+    "แถวที่ทำเครื่องหมาย: จะหมดอายุภายใน %(expiring_days)s วัน", expiring_days=models.EXPIRING_DAYS
+)
 
 COLUMNS = [
-    Column("ref_no", "เลขที่", "code"),
-    Column("title", "ชื่อบันทึกข้อตกลง"),
-    Column("parties", "คู่ความร่วมมือ"),
-    Column("signed_on", "วันที่ลงนาม", "date"),
-    Column("expires_on", "วันที่สิ้นสุด", "date"),
-    Column("status", "สถานะ"),
-    Column("days_left", "เหลือ (วัน)", "int"),
+    Column("ref_no", lt("เลขที่"), "code"),
+    Column("title", lt("ชื่อบันทึกข้อตกลง")),
+    Column("parties", lt("คู่ความร่วมมือ")),
+    Column("signed_on", lt("วันที่ลงนาม"), "date"),
+    Column("expires_on", lt("วันที่สิ้นสุด"), "date"),
+    Column("status", lt("สถานะ")),
+    Column("days_left", lt("เหลือ (วัน)"), "int"),
 ]
 
 
@@ -37,11 +40,11 @@ class MouRegister(ReportDefinition):
     """
 
     name = "mous"
-    title = "ทะเบียนบันทึกข้อตกลงความร่วมมือ (MOU)"
-    description = "บันทึกข้อตกลงทุกฉบับ คู่ความร่วมมือ วันที่ลงนาม วันที่สิ้นสุด สถานะ และจำนวนวันที่เหลือ"
+    title = lt("ทะเบียนบันทึกข้อตกลงความร่วมมือ (MOU)")
+    description = lt("บันทึกข้อตกลงทุกฉบับ คู่ความร่วมมือ วันที่ลงนาม วันที่สิ้นสุด สถานะ และจำนวนวันที่เหลือ")
     landscape = True
     filters = (
-        report_filters.choice("status", "สถานะ", MouStatus),
+        report_filters.choice("status", lt("สถานะ"), MouStatus),
         report_filters.partner(),
         report_filters.province(),
     )
@@ -57,7 +60,7 @@ class MouRegister(ReportDefinition):
             key=lambda mou: order_key(mou, now),
         )
         parties = self.party_names(session, where)
-        labels = MouStatus.thai_labels()
+        labels = MouStatus.labels()
 
         rows: list[dict[str, Any]] = []
         marks: dict[int, Mark] = {}
@@ -81,15 +84,15 @@ class MouRegister(ReportDefinition):
 
         summary = Facts(
             [(labels[status], f"{count:,}") for status, count in counts.items()]
-            + [("รวม", f"{len(rows):,}")],
-            title="จำนวนบันทึกข้อตกลงตามสถานะ",
+            + [(t("รวม"), f"{len(rows):,}")],
+            title=t("จำนวนบันทึกข้อตกลงตามสถานะ"),
         )
         table = Table(
             COLUMNS,
             rows,
             marks=marks,
-            legend=WARN_LEGEND if marks else None,
-            empty="ไม่มีบันทึกข้อตกลงตามเงื่อนไขที่เลือก",
+            legend=str(WARN_LEGEND) if marks else None,
+            empty=t("ไม่มีบันทึกข้อตกลงตามเงื่อนไขที่เลือก"),
         )
         return Report(
             self.name,

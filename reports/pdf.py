@@ -32,10 +32,11 @@ from reports.pdfdraw import (
 )
 from reports.pdffonts import BOLD, REGULAR, register_fonts
 from reports.thaitext import wrap
+from reports.words import lt, settle, t
 from thai.dates import bangkok_now, format_be, format_be_datetime
 from thai.digits import to_thai_digits
 
-OFFICE = "สำนักพัฒนาสมรรถนะครูและบุคลากรอาชีวศึกษา"
+OFFICE = lt("สำนักพัฒนาสมรรถนะครูและบุคลากรอาชีวศึกษา")
 MARGIN = 15 * mm
 NUMERIC = {"int", "money", "percent"}
 HEADER_SIZE = 8.5
@@ -108,10 +109,12 @@ def render_pdf(
     *,
     thai_digits: bool = False,
     printed_at: dt.datetime | None = None,
-    office: str = OFFICE,
+    office: str | None = None,
 ) -> bytes:
-    """Return the PDF of a built report."""
+    """Return the PDF of a built report, its words in the current language."""
+    report = settle(report)
     register_fonts()
+    office = office or str(OFFICE)
     fmt = Formatter(thai_digits)
     printed_at = printed_at or bangkok_now()
     pagesize = landscape(A4) if report.landscape else A4
@@ -131,7 +134,7 @@ def render_pdf(
     width, height = pagesize
     # The running header is one line: a title too long for the page is cut at a word.
     running = wrap(fmt.digits(f"{office} · {report.title}"), REGULAR, 8, width - 2 * MARGIN)[0]
-    printed = fmt.digits(f"พิมพ์เมื่อ {format_be_datetime(printed_at)}")
+    printed = fmt.digits(t("พิมพ์เมื่อ %(when)s", when=format_be_datetime(printed_at)))
 
     def header(canvas: Canvas, _doc: Any) -> None:
         canvas.saveState()
@@ -149,7 +152,7 @@ def render_pdf(
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN, MARGIN + 8, width - MARGIN, MARGIN + 8)
         draw_text(canvas, MARGIN, MARGIN, printed, REGULAR, 8)
-        page = fmt.digits(f"หน้า {number} จาก {total}")
+        page = fmt.digits(t("หน้า %(number)s จาก %(total)s", number=number, total=total))
         draw_text(canvas, width - MARGIN, MARGIN, page, REGULAR, 8, "right")
         canvas.restoreState()
 

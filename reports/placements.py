@@ -44,52 +44,54 @@ from reports.model import (
     Table,
     Viewer,
 )
+from reports.words import lt, t
 from thai.dates import fiscal_year_range, format_be
 from thai.text import thai_sort_key
 
-NO_COLLEGE = "ไม่ระบุสถานศึกษา"
-NO_PROVINCE = "ไม่ระบุจังหวัด"
-NO_REGION = "ไม่ระบุภาค"
+NO_COLLEGE = lt("ไม่ระบุสถานศึกษา")
+NO_PROVINCE = lt("ไม่ระบุจังหวัด")
+NO_REGION = lt("ไม่ระบุภาค")
 
-# The report is printed in Thai whatever the language of the screen that asked for it.
+# The steps as the printout names them (in its language).
 STEP_LABELS = {
-    PlacementStep.APPLIED: "สมัคร",
-    PlacementStep.ELIGIBLE: "มีคุณสมบัติ",
-    PlacementStep.ORIENTED: "ปฐมนิเทศ",
-    PlacementStep.IN_PLACEMENT: "ฝึกในสถานประกอบการ",
-    PlacementStep.TESTED: "ทดสอบสมรรถนะ",
-    PlacementStep.COLLEGE_REPORT: "สถานศึกษารายงานผล",
-    PlacementStep.LESSONS_LEARNED: "ถอดบทเรียน",
-    PlacementStep.POST_REPORT: "รายงานหลังการพัฒนา",
-    PlacementStep.NOT_ELIGIBLE: "ไม่มีคุณสมบัติ",
-    PlacementStep.WITHDRAWN: "สละสิทธิ์",
-    PlacementStep.REJECTED: "ไม่ผ่านการพิจารณา",
+    PlacementStep.APPLIED: lt("สมัคร"),
+    PlacementStep.ELIGIBLE: lt("มีคุณสมบัติ"),
+    PlacementStep.ORIENTED: lt("ปฐมนิเทศ"),
+    PlacementStep.IN_PLACEMENT: lt("ฝึกในสถานประกอบการ"),
+    PlacementStep.TESTED: lt("ทดสอบสมรรถนะ"),
+    PlacementStep.COLLEGE_REPORT: lt("สถานศึกษารายงานผล"),
+    PlacementStep.LESSONS_LEARNED: lt("ถอดบทเรียน"),
+    PlacementStep.POST_REPORT: lt("รายงานหลังการพัฒนา"),
+    PlacementStep.NOT_ELIGIBLE: lt("ไม่มีคุณสมบัติ"),
+    PlacementStep.WITHDRAWN: lt("สละสิทธิ์"),
+    PlacementStep.REJECTED: lt("ไม่ผ่านการพิจารณา"),
 }
 OFF_LINE_STEPS = (PlacementStep.NOT_ELIGIBLE, PlacementStep.WITHDRAWN, PlacementStep.REJECTED)
 
 COLUMNS = [
-    Column("province", "จังหวัด"),
-    Column("college", "สถานศึกษา"),
-    Column("applications", "ผู้สมัคร", "int"),
-    Column("on_time", "สมัครทันกำหนด", "int"),
-    Column("late", "สมัครหลังกำหนด", "int"),
-    Column("eligible", "มีคุณสมบัติ", "int"),
-    Column("oriented", "ปฐมนิเทศแล้ว", "int"),
-    Column("in_placement", "ฝึกในสถานประกอบการ", "int"),
-    Column("tested", "ทดสอบแล้ว", "int"),
-    Column("passed", "ผ่านการทดสอบ", "int"),
-    Column("pass_rate", "ร้อยละที่ผ่าน", "percent"),
-    Column("clips", "ส่งคลิปแล้ว", "int"),
-    Column("logbooks", "ส่งสมุดบันทึกแล้ว", "int"),
-    Column("post_reports_due", "ค้างส่งรายงานหลังการพัฒนา", "int"),
-    Column("budget", "งบประมาณ (บาท)", "money"),
+    Column("province", lt("จังหวัด")),
+    Column("college", lt("สถานศึกษา")),
+    Column("applications", lt("ผู้สมัคร"), "int"),
+    Column("on_time", lt("สมัครทันกำหนด"), "int"),
+    Column("late", lt("สมัครหลังกำหนด"), "int"),
+    Column("eligible", lt("มีคุณสมบัติ"), "int"),
+    Column("oriented", lt("ปฐมนิเทศแล้ว"), "int"),
+    Column("in_placement", lt("ฝึกในสถานประกอบการ"), "int"),
+    Column("tested", lt("ทดสอบแล้ว"), "int"),
+    Column("passed", lt("ผ่านการทดสอบ"), "int"),
+    Column("pass_rate", lt("ร้อยละที่ผ่าน"), "percent"),
+    Column("clips", lt("ส่งคลิปแล้ว"), "int"),
+    Column("logbooks", lt("ส่งสมุดบันทึกแล้ว"), "int"),
+    Column("post_reports_due", lt("ค้างส่งรายงานหลังการพัฒนา"), "int"),
+    Column("budget", lt("งบประมาณ (บาท)"), "money"),
 ]
-READING = (
-    "ช่องตามขั้นตอน (มีคุณสมบัติ ปฐมนิเทศแล้ว ฝึกในสถานประกอบการ ทดสอบแล้ว) นับครูที่ผ่านขั้นนั้นมาแล้ว"
-    " ไม่รวมผู้ที่ไม่มีคุณสมบัติ สละสิทธิ์ หรือไม่ผ่านการพิจารณา"
-    "  สมัครหลังกำหนด คือ ส่งใบสมัครหลังวันสิ้นสุดการรับสมัคร"
-    "  ร้อยละที่ผ่านคิดจากผู้ที่มีผลการทดสอบแล้ว"
-    "  ค้างส่งรายงานหลังการพัฒนา คือ ครูที่ทดสอบแล้วแต่สำนักยังไม่ได้รับรายงานหลังการพัฒนา"
+READING = lt(
+    "ช่องตามขั้นตอน (มีคุณสมบัติ ปฐมนิเทศแล้ว ฝึกในสถานประกอบการ "
+    "ทดสอบแล้ว) นับครูที่ผ่านขั้นนั้นมาแล้ว ไม่รวมผู้ที่ไม่มีคุณสมบัติ "
+    "สละสิทธิ์ หรือไม่ผ่านการพิจารณา  สมัครหลังกำหนด คือ "
+    "ส่งใบสมัครหลังวันสิ้นสุดการรับสมัคร  "
+    "ร้อยละที่ผ่านคิดจากผู้ที่มีผลการทดสอบแล้ว  ค้างส่งรายงานหลังการพัฒนา "
+    "คือ ครูที่ทดสอบแล้วแต่สำนักยังไม่ได้รับรายงานหลังการพัฒนา"
 )
 # Counted per college but not printed as columns.
 HIDDEN_KEYS = ("undated", "results")
@@ -115,7 +117,7 @@ def post_report_due() -> ColumnElement[bool]:
 
 
 def money(value: Decimal) -> str:
-    return f"{value:,.2f} บาท"
+    return t("%(value)s บาท", value=format(value, ",.2f"))
 
 
 def to_decimal(value: Any) -> Decimal:
@@ -134,10 +136,11 @@ class PlacementsReport(ReportDefinition):
     """Applications, progress, tests, evidence and budget of a placement round per college."""
 
     name = "placements"
-    title = "สรุปการฝึกประสบการณ์ในสถานประกอบการของครู"
-    description = (
-        "จำนวนผู้สมัครแยกตามสถานศึกษา การสมัครทันหรือหลังกำหนด ความก้าวหน้าตามขั้นตอน "
-        "ผลการทดสอบ คลิปและสมุดบันทึกที่ได้รับ รายงานหลังการพัฒนาที่ยังค้าง และงบประมาณ"
+    title = lt("สรุปการฝึกประสบการณ์ในสถานประกอบการของครู")
+    description = lt(
+        "จำนวนผู้สมัครแยกตามสถานศึกษา การสมัครทันหรือหลังกำหนด "
+        "ความก้าวหน้าตามขั้นตอน ผลการทดสอบ คลิปและสมุดบันทึกที่ได้รับ "
+        "รายงานหลังการพัฒนาที่ยังค้าง และงบประมาณ"
     )
     landscape = True
     filters = (
@@ -151,19 +154,24 @@ class PlacementsReport(ReportDefinition):
         """Build the report for a fiscal year's round, optionally narrowed to a place."""
         year = values.get("fiscal_year")
         if year is None:
-            raise FilterError("ให้ระบุปีงบประมาณ")
+            raise FilterError(t("ให้ระบุปีงบประมาณ"))
         placement_round = session.scalar(
             select(PlacementRound).where(PlacementRound.fiscal_year == year)
         )
         if placement_round is None:
-            raise FilterError(f"ไม่มีรอบการฝึกประสบการณ์ปีงบประมาณ {year}")
+            raise FilterError(t("ไม่มีรอบการฝึกประสบการณ์ปีงบประมาณ %(year)s", year=year))
 
         scope = Scope(placement_round, values)
         table, undated = self.college_table(session, scope)
         blocks: list[Block] = [self.round_facts(session, placement_round), table, Note(READING)]
         if undated:
             blocks.append(
-                Note(f"ผู้สมัคร {undated:,} รายไม่มีวันเวลาที่สมัคร จึงไม่นับในช่องสมัครทันกำหนดหรือสมัครหลังกำหนด")
+                Note(
+                    t(
+                        "ผู้สมัคร %(undated)s รายไม่มีวันเวลาที่สมัคร จึงไม่นับในช่องสมัครทันกำหนดหรือสมัครหลังกำหนด",
+                        undated=format(undated, ","),
+                    )
+                )
             )
         blocks.append(self.step_chart(session, scope))
         region_chart = self.region_chart(session, scope)
@@ -210,15 +218,15 @@ class PlacementsReport(ReportDefinition):
             row = {key: found[key] for key in counts}
             row["budget"] = to_decimal(found["budget"])
             row["pass_rate"] = pass_rate(row["passed"], row["results"])
-            row["college"] = found["college"] or NO_COLLEGE
-            row["province"] = found["province"] or NO_PROVINCE
+            row["college"] = found["college"] or str(NO_COLLEGE)
+            row["province"] = found["province"] or str(NO_PROVINCE)
             rows.append(row)
         # Unknown places last; Thai names in dictionary order, which SQL's ORDER BY is not.
         rows.sort(
             key=lambda r: (
-                r["province"] == NO_PROVINCE,
+                r["province"] == str(NO_PROVINCE),
                 thai_sort_key(r["province"]),
-                r["college"] == NO_COLLEGE,
+                r["college"] == str(NO_COLLEGE),
                 thai_sort_key(r["college"]),
             )
         )
@@ -228,7 +236,7 @@ class PlacementsReport(ReportDefinition):
             totals = {key: sum(r[key] for r in rows) for key in (*COUNT_KEYS, *HIDDEN_KEYS)}
             totals["budget"] = sum((r["budget"] for r in rows), Decimal("0.00"))
             totals["pass_rate"] = pass_rate(totals["passed"], totals.pop("results"))
-            totals["province"] = "รวม"
+            totals["province"] = t("รวม")
         undated = totals.pop("undated") if totals else 0
         for row in rows:
             for key in HIDDEN_KEYS:
@@ -236,9 +244,12 @@ class PlacementsReport(ReportDefinition):
         table = Table(
             COLUMNS,
             rows,
-            title="จำนวนครูแยกตามสถานศึกษา",
+            title=t("จำนวนครูแยกตามสถานศึกษา"),
             totals=totals,
-            empty=f"ไม่มีผู้สมัครในรอบปีงบประมาณ {scope.round.fiscal_year} ตามเงื่อนไขที่เลือก",
+            empty=t(
+                "ไม่มีผู้สมัครในรอบปีงบประมาณ %(fiscal_year)s ตามเงื่อนไขที่เลือก",
+                fiscal_year=scope.round.fiscal_year,
+            ),
         )
         return table, undated
 
@@ -251,11 +262,17 @@ class PlacementsReport(ReportDefinition):
         )
         first, last = fiscal_year_range(placement_round.fiscal_year)
         year = f"{placement_round.fiscal_year} ({format_be(first)} - {format_be(last)})"
-        pairs = [("โครงการ", placement_round.title), ("ปีงบประมาณ", year)]
+        pairs = [(t("โครงการ"), placement_round.title), (t("ปีงบประมาณ"), year)]
         if placement_round.letter_ref:
-            pairs.append(("หนังสืออ้างอิง", placement_round.letter_ref))
+            pairs.append((t("หนังสืออ้างอิง"), placement_round.letter_ref))
         pairs.append(
-            ("กำหนดส่งใบสมัคร", f"ภายในวันที่ {format_be(placement_round.application_deadline, 'long')}")
+            (
+                t("กำหนดส่งใบสมัคร"),
+                t(
+                    "ภายในวันที่ %(format_be)s",
+                    format_be=format_be(placement_round.application_deadline, "long"),
+                ),
+            )
         )
         post_report = session.scalar(
             select(RoundStep).where(
@@ -267,16 +284,16 @@ class PlacementsReport(ReportDefinition):
             window = format_be(post_report.starts_on)
             if post_report.ends_on is not None:
                 window += f" - {format_be(post_report.ends_on)}"
-            pairs.append(("กำหนดส่งรายงานหลังการพัฒนา", window))
+            pairs.append((t("กำหนดส่งรายงานหลังการพัฒนา"), window))
         if placement_round.budget is not None:
             budget = to_decimal(placement_round.budget)
-            pairs.append(("งบประมาณของรอบ", money(budget)))
-            pairs.append(("จัดสรรให้ครูแล้ว (ทั้งรอบ)", money(allocated)))
-            pairs.append(("คงเหลือ", money(budget - allocated)))
+            pairs.append((t("งบประมาณของรอบ"), money(budget)))
+            pairs.append((t("จัดสรรให้ครูแล้ว (ทั้งรอบ)"), money(allocated)))
+            pairs.append((t("คงเหลือ"), money(budget - allocated)))
         else:
-            pairs.append(("งบประมาณของรอบ", "ยังไม่ได้บันทึก"))
-            pairs.append(("จัดสรรให้ครูแล้ว (ทั้งรอบ)", money(allocated)))
-        return Facts(pairs, title="รอบการฝึกประสบการณ์")
+            pairs.append((t("งบประมาณของรอบ"), t("ยังไม่ได้บันทึก")))
+            pairs.append((t("จัดสรรให้ครูแล้ว (ทั้งรอบ)"), money(allocated)))
+        return Facts(pairs, title=t("รอบการฝึกประสบการณ์"))
 
     def step_chart(self, session: Session, scope: Scope) -> Chart:
         """Return, per step, how many placements are there now and how many got that far."""
@@ -291,10 +308,10 @@ class PlacementsReport(ReportDefinition):
         got_there[0] = sum(now.values())
         got_there += [now.get(s.value, 0) for s in OFF_LINE_STEPS]
         return Chart(
-            "จำนวนครูตามขั้นตอนการฝึกประสบการณ์",
+            t("จำนวนครูตามขั้นตอนการฝึกประสบการณ์"),
             labels,
-            [("ผ่านขั้นนี้มาแล้ว", got_there), ("อยู่ที่ขั้นนี้ในปัจจุบัน", at_step)],
-            unit="คน",
+            [(t("ผ่านขั้นนี้มาแล้ว"), got_there), (t("อยู่ที่ขั้นนี้ในปัจจุบัน"), at_step)],
+            unit=t("คน"),
         )
 
     def region_chart(self, session: Session, scope: Scope) -> Chart | None:
@@ -309,13 +326,13 @@ class PlacementsReport(ReportDefinition):
         if len(found) < 2:
             return None
         return Chart(
-            "การส่งใบสมัครแยกตามภาค",
-            [name or NO_REGION for _, name, _, _ in found],
+            t("การส่งใบสมัครแยกตามภาค"),
+            [name or str(NO_REGION) for _, name, _, _ in found],
             [
-                ("ทันกำหนด", [on_time for _, _, on_time, _ in found]),
-                ("หลังกำหนด", [late for _, _, _, late in found]),
+                (t("ทันกำหนด"), [on_time for _, _, on_time, _ in found]),
+                (t("หลังกำหนด"), [late for _, _, _, late in found]),
             ],
-            unit="คน",
+            unit=t("คน"),
         )
 
 

@@ -48,11 +48,12 @@ from reports.model import (
     Table,
     Viewer,
 )
+from reports.words import lt, t
 
-NO_COLLEGE = "ไม่ระบุสถานศึกษา"
-POOLED = "ใช้โควตารวมของโครงการ"
-NO_QUOTA = "ไม่มีข้อมูลการจัดสรรทุน"
-ALL = "ทั้งหมด"
+NO_COLLEGE = lt("ไม่ระบุสถานศึกษา")
+POOLED = lt("ใช้โควตารวมของโครงการ")
+NO_QUOTA = lt("ไม่มีข้อมูลการจัดสรรทุน")
+ALL = lt("ทั้งหมด")
 STATUSES = list(AwardStatus)
 COUNT_KEYS = ["allocation", "awards", *(s.value for s in STATUSES), "remaining"]
 
@@ -76,7 +77,7 @@ def parse_programme(session: Session, text: str) -> ScholarshipProgramme:
         names = ", ".join(
             session.scalars(select(ScholarshipProgramme.name_th).order_by(ScholarshipProgramme.id))
         )
-        raise FilterError(f'ไม่พบโครงการทุน "{text}" (มี {names})')
+        raise FilterError(t('ไม่พบโครงการทุน "%(text)s" (มี %(names)s)', text=text, names=names))
     return programme
 
 
@@ -84,14 +85,14 @@ def programme() -> Filter:
     """A scholarship programme, by code or by its Thai (or English) name."""
     return Filter(
         "programme",
-        "โครงการทุน",
+        lt("โครงการทุน"),
         parse_programme,
         choices=lambda session: [
             (p.code, p.name_th)
             for p in session.scalars(select(ScholarshipProgramme).order_by(ScholarshipProgramme.id))
         ],
         describe=lambda session, value: value.name_th,
-        help="รหัสหรือชื่อโครงการทุน เช่น SCH-HVI หรือ ทุนนวัตกรรมสายอาชีพชั้นสูง",
+        help=lt("รหัสหรือชื่อโครงการทุน เช่น SCH-HVI หรือ ทุนนวัตกรรมสายอาชีพชั้นสูง"),
     )
 
 
@@ -106,8 +107,10 @@ def note_for(line: AllocationLine) -> tuple[str, Mark | None]:
         return BLANK_NOTES.get(line.blank_because or "", ""), None
     if line.over:
         if line.quota == 0:
-            return f"ไม่มีทุนที่จัดสรร แต่มีผู้รับทุน {line.awarded:,} คน", "short"
-        return f"ผู้รับทุนเกินจำนวนที่จัดสรร {line.excess:,} คน", "short"
+            return t(
+                "ไม่มีทุนที่จัดสรร แต่มีผู้รับทุน %(awarded)s คน", awarded=format(line.awarded, ",")
+            ), "short"
+        return t("ผู้รับทุนเกินจำนวนที่จัดสรร %(excess)s คน", excess=format(line.excess, ",")), "short"
     return "", None
 
 
@@ -126,14 +129,14 @@ def row_of(name: str, line: AllocationLine) -> dict[str, Any]:
 
 def columns() -> list[Column]:
     """Return the table's columns."""
-    labels = AwardStatus.thai_labels()
+    labels = AwardStatus.labels()
     return [
-        Column("name", "โครงการทุน / สถานศึกษา"),
-        Column("allocation", "ทุนที่จัดสรร", "int"),
-        Column("awards", "ผู้รับทุน", "int"),
+        Column("name", t("โครงการทุน / สถานศึกษา")),
+        Column("allocation", t("ทุนที่จัดสรร"), "int"),
+        Column("awards", t("ผู้รับทุน"), "int"),
         *(Column(s.value, labels[s.value], "int") for s in STATUSES),
-        Column("remaining", "ทุนคงเหลือ", "int"),
-        Column("note", "หมายเหตุ"),
+        Column("remaining", t("ทุนคงเหลือ"), "int"),
+        Column("note", t("หมายเหตุ")),
     ]
 
 
@@ -141,10 +144,11 @@ class ScholarshipsReport(ReportDefinition):
     """Quota allocated against awards made, by programme and college, for an academic year."""
 
     name = "scholarships"
-    title = "ทุนการศึกษา: จำนวนทุนที่จัดสรรเทียบกับผู้รับทุน"
-    description = (
-        "จำนวนทุนที่จัดสรรในปีการศึกษาเทียบกับจำนวนผู้รับทุนที่เริ่มรับทุนในปีนั้น แยกตามโครงการทุนและ"
-        "สถานศึกษา พร้อมสถานะกำลังศึกษา สำเร็จการศึกษา ออกกลางคัน และพักการศึกษา"
+    title = lt("ทุนการศึกษา: จำนวนทุนที่จัดสรรเทียบกับผู้รับทุน")
+    description = lt(
+        "จำนวนทุนที่จัดสรรในปีการศึกษาเทียบกับจำนวนผู้รับทุนที่เริ่มรับทุนในปีนั้น "
+        "แยกตามโครงการทุนและสถานศึกษา พร้อมสถานะกำลังศึกษา สำเร็จการศึกษา "
+        "ออกกลางคัน และพักการศึกษา"
     )
     filters = (
         report_filters.academic_year(),
@@ -156,7 +160,7 @@ class ScholarshipsReport(ReportDefinition):
         """Build the table, the chart and the notes for an academic year."""
         year = values.get("academic_year")
         if year is None:
-            raise FilterError("ให้ระบุปีการศึกษา")
+            raise FilterError(t("ให้ระบุปีการศึกษา"))
         chosen_programme: ScholarshipProgramme | None = values.get("programme")
         college: Agency | None = values.get("college")
 
@@ -180,41 +184,41 @@ class ScholarshipsReport(ReportDefinition):
                 self.add_row(rows, marks, row_of(name, line), "group")
                 chart_rows.append((name, line))
             else:
-                label = line.college.name_th if line.college is not None else NO_COLLEGE
+                label = line.college.name_th if line.college is not None else str(NO_COLLEGE)
                 self.add_row(rows, marks, row_of(label, line), note_for(line)[1])
 
         table = Table(
             columns(),
             rows,
-            title=f"ทุนที่จัดสรรและผู้รับทุนที่เริ่มรับทุนในปีการศึกษา {year}",
+            title=t("ทุนที่จัดสรรและผู้รับทุนที่เริ่มรับทุนในปีการศึกษา %(year)s", year=year),
             totals=self.totals(rows, marks) if rows else None,
             marks=marks,
             legend=(
-                "แถวที่เน้น: ผู้รับทุนเกินจำนวนทุนที่จัดสรร (ดูคอลัมน์หมายเหตุ)"
+                t("แถวที่เน้น: ผู้รับทุนเกินจำนวนทุนที่จัดสรร (ดูคอลัมน์หมายเหตุ)")
                 if "short" in marks.values()
                 else None
             ),
-            empty=f"ไม่มีการจัดสรรทุนหรือผู้รับทุนในปีการศึกษา {year} ตามเงื่อนไขที่เลือก",
+            empty=t("ไม่มีการจัดสรรทุนหรือผู้รับทุนในปีการศึกษา %(year)s ตามเงื่อนไขที่เลือก", year=year),
         )
         blocks: list[Block] = [table]
         if chart_rows:
             blocks.append(
                 Chart(
-                    title=f"ทุนที่จัดสรรเทียบกับผู้รับทุน ปีการศึกษา {year}",
+                    title=t("ทุนที่จัดสรรเทียบกับผู้รับทุน ปีการศึกษา %(year)s", year=year),
                     labels=[name for name, _ in chart_rows],
                     series=[
-                        ("ทุนที่จัดสรร", [float(line.quota or 0) for _, line in chart_rows]),
-                        ("ผู้รับทุน", [float(line.awarded) for _, line in chart_rows]),
+                        (t("ทุนที่จัดสรร"), [float(line.quota or 0) for _, line in chart_rows]),
+                        (t("ผู้รับทุน"), [float(line.awarded) for _, line in chart_rows]),
                     ],
-                    unit="ทุน",
+                    unit=t("ทุน"),
                 )
             )
         blocks.append(Note(self.how_counted(college is not None)))
 
         shown = [
-            ("ปีการศึกษา", str(year)),
-            ("โครงการทุน", chosen_programme.name_th if chosen_programme else ALL),
-            ("สถานศึกษา", college.name_th if college else ALL),
+            (t("ปีการศึกษา"), str(year)),
+            (t("โครงการทุน"), chosen_programme.name_th if chosen_programme else str(ALL)),
+            (t("สถานศึกษา"), college.name_th if college else str(ALL)),
         ]
         return Report(self.name, self.title, shown, blocks, landscape=self.landscape)
 
@@ -236,21 +240,26 @@ class ScholarshipsReport(ReportDefinition):
         totals: dict[str, Any] = {
             key: sum(r[key] for r in top if r[key] is not None) for key in COUNT_KEYS
         }
-        totals["name"] = "รวม"
+        totals["name"] = t("รวม")
         short = sum(
             -r["remaining"] for r in top if r["remaining"] is not None and r["remaining"] < 0
         )
-        totals["note"] = f"ผู้รับทุนเกินจำนวนที่จัดสรรรวม {short:,} คน" if short else ""
+        totals["note"] = (
+            t("ผู้รับทุนเกินจำนวนที่จัดสรรรวม %(short)s คน", short=format(short, ",")) if short else ""
+        )
         return totals
 
     @staticmethod
     def how_counted(one_college: bool) -> str:
-        text = (
-            "ทุนที่จัดสรรคือโควตาของปีการศึกษาที่เลือก ทั้งที่จัดสรรให้สถานศึกษาและที่จัดสรรรวมระดับโครงการ "
-            "ผู้รับทุนนับตามปีการศึกษาที่เริ่มรับทุน ทุกสถานะ และนับตามสถานศึกษาของผู้รับทุน "
-            "ทุนคงเหลือคือทุนที่จัดสรรลบผู้รับทุน สถานศึกษาที่ไม่มีโควตาของตนเองแต่โครงการมีโควตารวม"
-            "ระดับโครงการ และโครงการที่ไม่มีข้อมูลการจัดสรรทุนในปีนั้น จะไม่แสดงทุนที่จัดสรรและทุนคงเหลือ"
+        text = t(
+            "ทุนที่จัดสรรคือโควตาของปีการศึกษาที่เลือก "
+            "ทั้งที่จัดสรรให้สถานศึกษาและที่จัดสรรรวมระดับโครงการ "
+            "ผู้รับทุนนับตามปีการศึกษาที่เริ่มรับทุน ทุกสถานะ "
+            "และนับตามสถานศึกษาของผู้รับทุน ทุนคงเหลือคือทุนที่จัดสรรลบผู้รับทุน "
+            "สถานศึกษาที่ไม่มีโควตาของตนเองแต่โครงการมีโควตารวมระดับโครงการ "
+            "และโครงการที่ไม่มีข้อมูลการจัดสรรทุนในปีนั้น "
+            "จะไม่แสดงทุนที่จัดสรรและทุนคงเหลือ"
         )
         if not one_college:
-            text += " แถวโครงการรวมทุกสถานศึกษาของโครงการ และแถวรวมท้ายตารางรวมเฉพาะแถวโครงการ"
-        return text + " รายงานนี้แสดงเฉพาะจำนวน ไม่แสดงข้อมูลรายบุคคลของผู้รับทุน"
+            text += t(" แถวโครงการรวมทุกสถานศึกษาของโครงการ และแถวรวมท้ายตารางรวมเฉพาะแถวโครงการ")
+        return text + t(" รายงานนี้แสดงเฉพาะจำนวน ไม่แสดงข้อมูลรายบุคคลของผู้รับทุน")

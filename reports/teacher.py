@@ -41,10 +41,11 @@ from reports.model import (
     Table,
     Viewer,
 )
+from reports.words import lt, t
 from thai.names import full_name
 from thai.nid import clean_national_id, format_national_id, mask_national_id
 
-NID_LABEL = "เลขประจำตัวประชาชน"
+NID_LABEL = lt("เลขประจำตัวประชาชน")
 NONE = "-"
 
 
@@ -57,11 +58,24 @@ def parse_teacher(session: Session, text: str) -> Teacher:
         national_id = clean_national_id(text)
     except ValueError as error:
         # The cleaner's messages start with the ID's name; say it once.
-        reason = str(error).removeprefix(NID_LABEL).removeprefix("ไม่ถูกต้อง").strip(" ()")
-        raise FilterError(f'{NID_LABEL} "{text}" ไม่ถูกต้อง: {reason}') from None
+        reason = str(error).removeprefix(str(NID_LABEL)).removeprefix(t("ไม่ถูกต้อง")).strip(" ()")
+        raise FilterError(
+            t(
+                '%(nid_label)s "%(text)s" ไม่ถูกต้อง: %(reason)s',
+                nid_label=str(NID_LABEL),
+                text=text,
+                reason=reason,
+            )
+        ) from None
     teacher = session.scalar(select(Teacher).where(Teacher.national_id == national_id))
     if teacher is None:
-        raise FilterError(f'ไม่พบครู{NID_LABEL} "{format_national_id(national_id)}" ในระบบ')
+        raise FilterError(
+            t(
+                'ไม่พบครู%(nid_label)s "%(format_national_id)s" ในระบบ',
+                nid_label=str(NID_LABEL),
+                format_national_id=format_national_id(national_id),
+            )
+        )
     return teacher
 
 
@@ -76,14 +90,17 @@ def teacher() -> Filter:
     """A teacher by national ID; no drop-down, which would list everyone's ID."""
     return Filter(
         "teacher",
-        "ครู",
+        lt("ครู"),
         parse_teacher,
         required=True,
         # describe() does not know the viewer, so it never shows the whole ID.
         describe=lambda session, value: (
             f"{value.full_name} ({mask_national_id(value.national_id)})"
         ),
-        help=f"{NID_LABEL} 13 หลักของครู จะมีขีดหรือเว้นวรรคก็ได้ เช่น 3-1001-00000-01-4",
+        help=lt(
+            "%(nid_label)s 13 หลักของครู จะมีขีดหรือเว้นวรรคก็ได้ เช่น 3-1001-00000-01-4",
+            nid_label=str(NID_LABEL),
+        ),
     )
 
 
@@ -94,10 +111,10 @@ class TeacherRecord(ReportDefinition):
     """A teacher's record: units achieved, certificates, placements and trainings."""
 
     name = "teacher"
-    title = "บันทึกสมรรถนะของครู (Digital Competency Bank)"
-    description = (
-        "ข้อมูลครูรายบุคคล หน่วยสมรรถนะที่ได้รับ ประกาศนียบัตรคุณวุฒิวิชาชีพ "
-        "การฝึกประสบการณ์ในสถานประกอบการ และการฝึกอบรม"
+    title = lt("บันทึกสมรรถนะของครู (Digital Competency Bank)")
+    description = lt(
+        "ข้อมูลครูรายบุคคล หน่วยสมรรถนะที่ได้รับ ประกาศนียบัตรคุณวุฒิวิชาชีพ"
+        " การฝึกประสบการณ์ในสถานประกอบการ และการฝึกอบรม"
     )
     filters = (teacher(),)
 
@@ -105,7 +122,7 @@ class TeacherRecord(ReportDefinition):
         """Build the statement of the chosen teacher."""
         chosen: Teacher | None = values.get("teacher")
         if chosen is None:
-            raise FilterError(f"ให้ระบุ{NID_LABEL}ของครู")
+            raise FilterError(t("ให้ระบุ%(nid_label)sของครู", nid_label=str(NID_LABEL)))
         person = self.person(session, chosen.id)
         name = full_name(person.prefix, person.first_name, person.last_name)
         if viewer.sees_personal_data and has_request_context():
@@ -114,7 +131,7 @@ class TeacherRecord(ReportDefinition):
         return Report(
             self.name,
             self.title,
-            [("ครู", f"{name} ({shown_id(person.national_id, viewer)})")],
+            [(t("ครู"), f"{name} ({shown_id(person.national_id, viewer)})")],
             [
                 self.identity(person, viewer),
                 self.units(session, chosen.id),
@@ -149,19 +166,19 @@ class TeacherRecord(ReportDefinition):
     def identity(person: Row[Any], viewer: Viewer) -> Facts:
         return Facts(
             [
-                ("ชื่อ-นามสกุล", full_name(person.prefix, person.first_name, person.last_name)),
+                (t("ชื่อ-นามสกุล"), full_name(person.prefix, person.first_name, person.last_name)),
                 (NID_LABEL, shown_id(person.national_id, viewer)),
-                ("สถานศึกษา", person.college or NONE),
-                ("แผนกวิชา", person.department or NONE),
-                ("ตำแหน่ง", person.position or NONE),
-                ("วิทยฐานะ", person.academic_standing or NONE),
+                (t("สถานศึกษา"), person.college or NONE),
+                (t("แผนกวิชา"), person.department or NONE),
+                (t("ตำแหน่ง"), person.position or NONE),
+                (t("วิทยฐานะ"), person.academic_standing or NONE),
             ],
-            title="ข้อมูลครู",
+            title=t("ข้อมูลครู"),
         )
 
     @staticmethod
     def units(session: Session, teacher_id: int) -> Table:
-        sources = UnitSource.thai_labels()
+        sources = UnitSource.labels()
         query = (
             select(
                 CompetencyUnit.code,
@@ -186,16 +203,18 @@ class TeacherRecord(ReportDefinition):
         ]
         return Table(
             [
-                Column("code", "รหัสหน่วยสมรรถนะ", "code"),
-                Column("title", "ชื่อหน่วยสมรรถนะ"),
-                Column("achieved_on", "วันที่ได้รับ", "date"),
-                Column("source", "ที่มา"),
-                Column("evidence", "หลักฐาน"),
+                Column("code", t("รหัสหน่วยสมรรถนะ"), "code"),
+                Column("title", t("ชื่อหน่วยสมรรถนะ")),
+                Column("achieved_on", t("วันที่ได้รับ"), "date"),
+                Column("source", t("ที่มา")),
+                Column("evidence", t("หลักฐาน")),
             ],
             rows,
-            title="หน่วยสมรรถนะที่ได้รับ",
-            totals={"code": "รวม", "title": f"{len(rows):,} หน่วยสมรรถนะ"} if rows else None,
-            empty="ยังไม่มีหน่วยสมรรถนะในธนาคารสมรรถนะของครู",
+            title=t("หน่วยสมรรถนะที่ได้รับ"),
+            totals={"code": t("รวม"), "title": t("%(len)s หน่วยสมรรถนะ", len=format(len(rows), ","))}
+            if rows
+            else None,
+            empty=t("ยังไม่มีหน่วยสมรรถนะในธนาคารสมรรถนะของครู"),
         )
 
     @staticmethod
@@ -226,28 +245,28 @@ class TeacherRecord(ReportDefinition):
                     "certificate_no": number,
                     "issued_on": issued_on,
                     "expires_on": expires_on,
-                    "state": "หมดอายุแล้ว" if expired else "ใช้ได้",
+                    "state": t("หมดอายุแล้ว") if expired else t("ใช้ได้"),
                 }
             )
         return Table(
             [
-                Column("qualification", "คุณวุฒิวิชาชีพ"),
-                Column("level", "ระดับ", "int"),
-                Column("certificate_no", "เลขที่ประกาศนียบัตร", "code"),
-                Column("issued_on", "วันที่ออก", "date"),
-                Column("expires_on", "วันหมดอายุ", "date"),
-                Column("state", "สถานะ"),
+                Column("qualification", t("คุณวุฒิวิชาชีพ")),
+                Column("level", t("ระดับ"), "int"),
+                Column("certificate_no", t("เลขที่ประกาศนียบัตร"), "code"),
+                Column("issued_on", t("วันที่ออก"), "date"),
+                Column("expires_on", t("วันหมดอายุ"), "date"),
+                Column("state", t("สถานะ")),
             ],
             rows,
-            title="ประกาศนียบัตรคุณวุฒิวิชาชีพ",
+            title=t("ประกาศนียบัตรคุณวุฒิวิชาชีพ"),
             marks=marks,
-            legend="แถวที่เน้น: ประกาศนียบัตรหมดอายุแล้ว" if marks else None,
-            empty="ยังไม่มีประกาศนียบัตรคุณวุฒิวิชาชีพ",
+            legend=t("แถวที่เน้น: ประกาศนียบัตรหมดอายุแล้ว") if marks else None,
+            empty=t("ยังไม่มีประกาศนียบัตรคุณวุฒิวิชาชีพ"),
         )
 
     @staticmethod
     def placements(session: Session, teacher_id: int) -> Table:
-        steps, results = PlacementStep.thai_labels(), ExamResult.thai_labels()
+        steps, results = PlacementStep.labels(), ExamResult.labels()
         host = aliased(Agency)
         query = (
             select(
@@ -277,16 +296,16 @@ class TeacherRecord(ReportDefinition):
         ]
         return Table(
             [
-                Column("fiscal_year", "ปีงบประมาณ", "code"),
-                Column("host", "สถานประกอบการ"),
-                Column("status", "สถานะ"),
-                Column("test_result", "ผลการทดสอบ"),
-                Column("planned_start", "เริ่มฝึก", "date"),
-                Column("planned_end", "สิ้นสุดการฝึก", "date"),
+                Column("fiscal_year", t("ปีงบประมาณ"), "code"),
+                Column("host", t("สถานประกอบการ")),
+                Column("status", t("สถานะ")),
+                Column("test_result", t("ผลการทดสอบ")),
+                Column("planned_start", t("เริ่มฝึก"), "date"),
+                Column("planned_end", t("สิ้นสุดการฝึก"), "date"),
             ],
             rows,
-            title="การฝึกประสบการณ์ในสถานประกอบการ",
-            empty="ยังไม่เคยสมัครการฝึกประสบการณ์ในสถานประกอบการ",
+            title=t("การฝึกประสบการณ์ในสถานประกอบการ"),
+            empty=t("ยังไม่เคยสมัครการฝึกประสบการณ์ในสถานประกอบการ"),
         )
 
     @staticmethod
@@ -313,29 +332,33 @@ class TeacherRecord(ReportDefinition):
                 "start_on": start,
                 "end_on": end,
                 "hours": hours,
-                "completed": "สำเร็จ" if completed else "ไม่สำเร็จ",
+                "completed": t("สำเร็จ") if completed else t("ไม่สำเร็จ"),
             }
             for title, provider_name, start, end, hours, completed in session.execute(query)
         ]
         totals = None
         if rows:
-            done = sum(row["completed"] == "สำเร็จ" for row in rows)
+            done = sum(row["completed"] == t("สำเร็จ") for row in rows)
             totals = {
-                "title": "รวม",
+                "title": t("รวม"),
                 "hours": sum(row["hours"] or 0 for row in rows),
-                "completed": f"สำเร็จ {done:,} จาก {len(rows):,} รายการ",
+                "completed": t(
+                    "สำเร็จ %(done)s จาก %(len)s รายการ",
+                    done=format(done, ","),
+                    len=format(len(rows), ","),
+                ),
             }
         return Table(
             [
-                Column("title", "หลักสูตรการฝึกอบรม"),
-                Column("provider", "หน่วยงานผู้จัด"),
-                Column("start_on", "วันเริ่ม", "date"),
-                Column("end_on", "วันสิ้นสุด", "date"),
-                Column("hours", "ชั่วโมง", "int"),
-                Column("completed", "ผลการอบรม"),
+                Column("title", t("หลักสูตรการฝึกอบรม")),
+                Column("provider", t("หน่วยงานผู้จัด")),
+                Column("start_on", t("วันเริ่ม"), "date"),
+                Column("end_on", t("วันสิ้นสุด"), "date"),
+                Column("hours", t("ชั่วโมง"), "int"),
+                Column("completed", t("ผลการอบรม")),
             ],
             rows,
-            title="การฝึกอบรม",
+            title=t("การฝึกอบรม"),
             totals=totals,
-            empty="ยังไม่มีประวัติการฝึกอบรม",
+            empty=t("ยังไม่มีประวัติการฝึกอบรม"),
         )

@@ -16,8 +16,7 @@ import xlsxwriter
 
 from exports import CellWriter, safe_workbook
 from reports.model import Chart, Facts, Note, Report, Table
-
-MARK_WORDS = {"warn": "เฝ้าระวัง", "short": "ต่ำกว่าเป้าหมาย", "group": "", "total": ""}
+from reports.words import settle
 
 BOLD = {"bold": True}
 TITLE = {"bold": True, "font_size": 14}
@@ -59,6 +58,7 @@ class SheetWriter:
 
 def render_xlsx(report: Report, *, english: bool = False) -> bytes:
     """Return the XLSX twin of a built report (dates in BE; CE when english)."""
+    report = settle(report)
     buffer = io.BytesIO()
     book = safe_workbook(buffer)
     out = SheetWriter(book, report.name, english=english)

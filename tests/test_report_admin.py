@@ -87,8 +87,8 @@ def test_index_lists_every_report_with_a_link(viewer_client):
     assert links == [f"/admin/reports/{name}/" for name in REPORTS]
     assert len(links) == 6
     for definition in REPORTS.values():
-        assert definition.title in text
-        assert definition.description in text
+        assert str(definition.title) in text
+        assert str(definition.description) in text
 
 
 def test_menu_has_reports_after_scholarships_with_every_report(admin_client):
@@ -102,7 +102,7 @@ def test_menu_has_reports_after_scholarships_with_every_report(admin_client):
     menu = tree.xpath('//li[a[normalize-space()="รายงาน"]]/ul')[0]
     entries = [" ".join(a.text_content().split()) for a in menu.xpath(".//a")]
     # Every printed report, then the on-screen targets and allocations they print.
-    assert entries == ["ทุกรายงาน", *(d.title for d in REPORTS.values()), "เป้าหมายและการจัดสรร"]
+    assert entries == ["ทุกรายงาน", *(str(d.title) for d in REPORTS.values()), "เป้าหมายและการจัดสรร"]
 
 
 @pytest.mark.parametrize("name", list(REPORTS))
@@ -112,7 +112,7 @@ def test_report_page_shows_its_filters_and_buttons(viewer_client, reference, nam
     tree = page(response)
     labels = [" ".join(label.text_content().split()) for label in tree.xpath("//form//label")]
     for filter_ in REPORTS[name].filters:
-        assert filter_.label + ("*" if filter_.required else "") in labels
+        assert str(filter_.label) + ("*" if filter_.required else "") in labels
         assert tree.xpath(f'//form[@id="report-form"]//*[@name="{filter_.name}"]')
     assert "ตัวเลขไทย (๑๒๓)" in labels
     form = tree.xpath('//form[@id="report-form"]')[0]

@@ -262,14 +262,17 @@ def test_a_qualification_no_curriculum_covers_gives_an_empty_table(standards):
     assert "ยังไม่มีหลักสูตร" in table.empty
 
 
-def test_labels_are_thai_when_the_screen_is_in_english(app, standards):
+def test_the_printouts_language_names_the_coverage(app, standards):
     values = {
         "curriculum": db.session.scalar(select(Curriculum).where(Curriculum.code == "C-PWC")),
         "qualification": db.session.scalar(
             select(Qualification).where(Qualification.code == "Q-AUTO-3")
         ),
     }
-    with app.test_request_context(), force_locale("en"):
-        report = AlignmentReport().build(db.session, values, Viewer())
-    (table,) = blocks(report, Table)
-    assert [row["coverage"] for row in table.rows] == ["เต็ม", "บางส่วน", "ไม่ครอบคลุม", "ไม่ครอบคลุม"]
+    coverage = {}
+    for language in ("th", "en"):
+        with app.test_request_context(), force_locale(language):
+            (table,) = blocks(AlignmentReport().build(db.session, values, Viewer()), Table)
+            coverage[language] = [str(row["coverage"]) for row in table.rows]
+    assert coverage["th"] == ["เต็ม", "บางส่วน", "ไม่ครอบคลุม", "ไม่ครอบคลุม"]
+    assert coverage["en"] == ["Full", "Partial", "Not covered", "Not covered"]

@@ -213,17 +213,19 @@ def test_nothing_matching_gives_an_empty_table_and_zero_counts(register):
     assert summary_of(report)["รวม"] == "0"
 
 
-def test_labels_are_thai_when_the_screen_is_in_english(app, register):
+def test_the_printouts_language_names_the_status(app, register):
     add_typical_mous()
-    with app.test_request_context(), force_locale("en"):
-        assert models.MouStatus.ACTIVE.label == "Active"
-        rows = table_of(build()).rows
-    assert {row["status"] for row in rows} == {
+    statuses = {}
+    for language in ("th", "en"):
+        with app.test_request_context(), force_locale(language):
+            statuses[language] = {str(row["status"]) for row in table_of(build()).rows}
+    assert statuses["th"] == {
         "ใช้งานอยู่",
         "ใกล้หมดอายุภายใน 90 วัน",
         "หมดอายุแล้ว",
         "ไม่มีกำหนดสิ้นสุด",
     }
+    assert statuses["en"] == {"Active", "Expiring within 90 days", "Expired", "Open-ended"}
 
 
 def bulk_mous(count):
