@@ -7,6 +7,7 @@ import enum
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from flask_sqlalchemy import SQLAlchemy
@@ -378,7 +379,12 @@ class Qualification(TimestampMixin, VersionMixin, db.Model):
     )
 
     def __str__(self) -> str:
-        return f"{self.code} {self.title} (ระดับ {self.level})"
+        return gettext(
+            "%(code)s %(title)s (level %(level)s)",
+            code=self.code,
+            title=self.title,
+            level=self.level,
+        )
 
 
 class CompetencyUnit(TimestampMixin, VersionMixin, db.Model):

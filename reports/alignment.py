@@ -51,7 +51,7 @@ UNIT_COLUMNS = [
 TALLY_COLUMNS = [
     Column("full", lt("ครอบคลุมเต็ม"), "int"),
     Column("partial", lt("ครอบคลุมบางส่วน"), "int"),
-    Column("none", str(NOT_COVERED), "int"),
+    Column("none", NOT_COVERED, "int"),
     Column("percent", lt("ร้อยละการครอบคลุม"), "percent"),
 ]
 

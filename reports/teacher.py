@@ -99,7 +99,7 @@ def teacher() -> Filter:
         ),
         help=lt(
             "%(nid_label)s 13 หลักของครู จะมีขีดหรือเว้นวรรคก็ได้ เช่น 3-1001-00000-01-4",
-            nid_label=str(NID_LABEL),
+            nid_label=NID_LABEL,
         ),
     )
 

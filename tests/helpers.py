@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 import shutil
 import subprocess
@@ -10,9 +11,10 @@ import unicodedata
 from pathlib import Path
 
 import lxml.html
+import pandas as pd
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select
+from sqlalchemy import String, Text, func, select
 
 from auth import hash_password
 from models import Role, User, db
@@ -233,3 +235,19 @@ def demo_report_filters(session) -> dict[str, dict[str, str]]:
         "scholarships": {"academic_year": "2567"},
         "teacher": {"teacher": busiest},
     }
+
+
+def data_values(*spreadsheets: bytes) -> list[str]:
+    """Every text stored in the database or sent in an uploaded spreadsheet, and each line
+    of it, with single spaces, longest first: they are data, in any language."""
+    texts: list[str] = []
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, String | Text)]
+        if columns:
+            for row in db.session.execute(select(*columns)):
+                texts.extend(v for v in row if isinstance(v, str))
+    for content in spreadsheets:
+        cells = pd.read_excel(io.BytesIO(content), engine="calamine", header=None, dtype=str)
+        texts.extend(str(v) for v in cells.stack().tolist())
+    values = {" ".join(line.split()) for text in texts for line in [text, *text.splitlines()]}
+    return sorted((v for v in values if len(v) > 1), key=len, reverse=True)

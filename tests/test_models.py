@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 
@@ -282,9 +283,13 @@ def test_mou_status_on_a_given_day():
     assert mou_status(end, on=dt.date(2025, 4, 1)) == "expired"
 
 
-def test_str_is_what_staff_read():
+def test_str_is_what_staff_read(app):
     mou = Mou(ref_no="MOU-2565-014", title="EWE", signed_on=dt.date(2022, 9, 14))
     assert str(mou) == "MOU-2565-014 EWE"
-    assert str(Qualification(code="Q1", title="ช่างยนต์", level=3)) == "Q1 ช่างยนต์ (ระดับ 3)"
+    qualification = Qualification(code="Q1", title="ช่างยนต์", level=3)
+    with app.test_request_context():
+        assert str(qualification) == "Q1 ช่างยนต์ (ระดับ 3)"
+        with force_locale("en"):
+            assert str(qualification) == "Q1 ช่างยนต์ (level 3)"
     assert str(PlacementRound(fiscal_year=2568)) == "ปีงบประมาณ 2568"
     assert str(teacher("1", prefix="นาย")) == "นายสมชาย ใจดี"

@@ -25,14 +25,11 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import lxml.html
-import pandas as pd
 import pytest
 from babel.messages.pofile import read_po
-from helpers import SAMPLES, role_client
-from sqlalchemy import String, Text, select
+from helpers import SAMPLES, data_values, role_client
 from werkzeug.exceptions import HTTPException
 
-from models import db
 from seed.demo import load_demo
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "translations" / "th" / "LC_MESSAGES"
@@ -92,22 +89,6 @@ def english_texts() -> list[str]:
                 if len(piece) >= 2 and re.search(r"[A-Za-z]{2}", piece):
                     texts.add(piece)
     return sorted(texts, key=len, reverse=True)
-
-
-def data_values(*spreadsheets: bytes) -> list[str]:
-    """Every text stored in the database or sent in an uploaded spreadsheet, and each line
-    of it, with single spaces, longest first: they are data, in any language."""
-    texts: list[str] = []
-    for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, String | Text)]
-        if columns:
-            for row in db.session.execute(select(*columns)):
-                texts.extend(v for v in row if isinstance(v, str))
-    for content in spreadsheets:
-        cells = pd.read_excel(io.BytesIO(content), engine="calamine", header=None, dtype=str)
-        texts.extend(str(v) for v in cells.stack().tolist())
-    values = {" ".join(line.split()) for text in texts for line in [text, *text.splitlines()]}
-    return sorted((v for v in values if len(v) > 1), key=len, reverse=True)
 
 
 def json_texts(value) -> list[str]:
