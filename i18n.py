@@ -76,6 +76,12 @@ def reader_language() -> str:
     return str(get_locale()) if has_app_context() else "th"
 
 
+def written_in(text: object) -> str:
+    """The language a quoted text is written in ("th" when it has Thai letters), for its
+    lang attribute: header names and values senders write are shown as they write them."""
+    return "th" if any("\u0e00" <= ch <= "\u0e7f" for ch in str(text)) else "en"
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel, the language switch and the Thai date filters."""
     babel.init_app(
@@ -87,6 +93,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["be_date"] = format_be
     app.jinja_env.filters["be_datetime"] = format_be_datetime
     app.jinja_env.filters["fiscal_year"] = fiscal_year_label
+    app.jinja_env.filters["written_in"] = written_in
     app.jinja_env.globals["role_label"] = lambda role: Role(role).label
     app.jinja_env.globals["get_locale"] = get_locale
 

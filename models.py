@@ -33,7 +33,7 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 import search_index
-from thai.dates import after_day, bangkok_now, format_be, format_be_datetime
+from thai.dates import after_day, bangkok_now, fiscal_year_label, format_be, format_be_datetime
 from thai.digits import to_thai_digits
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -804,7 +804,7 @@ class PlacementRound(TimestampMixin, VersionMixin, db.Model):
     placements: Mapped[list[Placement]] = relationship(back_populates="round")
 
     def __str__(self) -> str:
-        return f"ปีงบประมาณ {self.fiscal_year}"
+        return fiscal_year_label(self.fiscal_year)
 
 
 class RoundStep(VersionMixin, db.Model):

@@ -226,9 +226,9 @@ class PlacementImporter(ResultMovesMixin, Importer):
     instructions = _l(
         "Choose the round (fiscal year) to import into. Teachers, colleges, host companies and "
         "competency units must be in the system first (import agencies, teachers and occupational "
-        "standards first). A college's results file may use the columns ขั้นตอน (step), "
-        "ผลการทดสอบ (test result), วันที่ทดสอบ (test date) and คลิป (clip) on applications "
-        "already in the system, without the host and competency unit columns"
+        "standards first). A college's results file may hold only the step, test result, test "
+        "date and clip columns (with the template's Thai headers) of applications already in "
+        "the system, without the host and competency unit columns"
     )
 
     def check_columns(self, table: Table) -> None:
