@@ -56,8 +56,31 @@ def default_value(filter_: Filter, options: Sequence[tuple[str, str]] | None) ->
     return str(CURRENT_YEARS[filter_.name](models.today()))
 
 
-def form_fields(definition: ReportDefinition, given: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Each filter as the form draws it: a select when it has choices, else a text box."""
+def picker(admin: Any, filter_: Filter, value: str) -> dict[str, Any] | None:
+    """How a filter with a picker draws it: the lookup's URL, its hint, the chosen record."""
+    if filter_.picker is None:
+        return None
+    endpoint, field = filter_.picker
+    view = next(view for view in admin._views if view.endpoint == endpoint)
+    loader = view._form_ajax_refs[field]
+    chosen = None
+    if value:
+        try:
+            chosen = loader.format(filter_.parse(db.session, value))
+        except FilterError:
+            chosen = None  # the form says why when it is sent
+    return {
+        "url": url_for(f"{endpoint}.ajax_lookup", name=field),
+        "placeholder": str(loader.options.get("placeholder") or ""),
+        "chosen": chosen,
+    }
+
+
+def form_fields(
+    definition: ReportDefinition, given: Mapping[str, str], admin: Any
+) -> list[dict[str, Any]]:
+    """Each filter as the form draws it: a select when it has choices, a picker when it
+    has one, else a text box."""
     fields = []
     for filter_ in definition.filters:
         options = None
@@ -77,6 +100,7 @@ def form_fields(definition: ReportDefinition, given: Mapping[str, str]) -> list[
                 "help": filter_.help,
                 "options": options,
                 "value": value,
+                "picker": picker(admin, filter_, value),
             }
         )
     return fields
@@ -144,7 +168,7 @@ class ReportView(SecureBaseView):
         page = self.render(
             "admin/reports/report.html",
             definition=definition,
-            fields=form_fields(definition, request.args),
+            fields=form_fields(definition, request.args, self.admin),
             thai_digits=bool(request.args.get("thai_digits")),
             language=printout_language(),
             languages=PRINTOUT_LANGUAGES,

@@ -101,7 +101,10 @@ class Filter:
     choices: Callable[[Session], Sequence[tuple[str, str]]] | None = None
     # How the value reads in the report's header; str(value) when None.
     describe: Callable[[Session, Any], str] | None = None
-    help: str = ""
+    help: Any = ""
+    # A search-as-you-type picker in the admin instead of a text box: (the endpoint of a
+    # model view, the name of its form_ajax_refs field whose loader finds the records).
+    picker: tuple[str, str] | None = None
 
 
 @dataclass

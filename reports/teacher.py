@@ -13,6 +13,7 @@ from flask import has_request_context
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, aliased
 
+from keys import record_id
 from models import (
     Agency,
     CompetencyUnit,
@@ -43,7 +44,7 @@ from reports.model import (
 )
 from reports.words import lt, t
 from thai.names import full_name
-from thai.nid import clean_national_id, format_national_id, mask_national_id
+from thai.nid import NID_LENGTH, clean_national_id, format_national_id, mask_national_id
 
 NID_LABEL = lt("เลขประจำตัวประชาชน")
 NONE = "-"
@@ -53,7 +54,14 @@ NONE = "-"
 
 
 def parse_teacher(session: Session, text: str) -> Teacher:
-    """Find a teacher by national ID, written with or without dashes and spaces."""
+    """Find a teacher by national ID, written with or without dashes and spaces, or by
+    the record's number (what the form's picker sends; a national ID has 13 digits)."""
+    if text.isascii() and text.isdigit() and len(text) < NID_LENGTH:
+        key = record_id(text)
+        teacher = session.get(Teacher, key) if key is not None else None
+        if teacher is None:
+            raise FilterError(t("ไม่พบครูที่เลือกในระบบ"))
+        return teacher
     try:
         national_id = clean_national_id(text)
     except ValueError as error:
@@ -87,7 +95,8 @@ def shown_id(national_id: str, viewer: Viewer) -> str:
 
 
 def teacher() -> Filter:
-    """A teacher by national ID; no drop-down, which would list everyone's ID."""
+    """A teacher picked by name (or national ID, for those who may see it) as one types;
+    no drop-down, which would list everyone's ID."""
     return Filter(
         "teacher",
         lt("ครู"),
@@ -97,10 +106,9 @@ def teacher() -> Filter:
         describe=lambda session, value: (
             f"{value.full_name} ({mask_national_id(value.national_id)})"
         ),
-        help=lt(
-            "%(nid_label)s 13 หลักของครู จะมีขีดหรือเว้นวรรคก็ได้ เช่น 3-1001-00000-01-4",
-            nid_label=NID_LABEL,
-        ),
+        help=lt("พิมพ์แล้วเลือกครูจากรายการ"),
+        # The placement form's teacher picker: masked IDs and no ID search for viewers.
+        picker=("placement", "teacher"),
     )
 
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import PASSWORD, USERS, make_user
+from helpers import PASSWORD, USERS, make_user, pdftotext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from models import Agency, Mou, MouParty, db
+from models import Agency, Mou, MouParty, Teacher, db
+from thai.nid import make_national_id
 
 # Kept where a reviewer looks at them after the run.
 INDEX_SCREENSHOT = Path("/tmp/report-admin-index.png")  # noqa: S108
@@ -74,3 +75,49 @@ def test_viewer_prints_the_mou_register_from_the_menu(app, mou, live_server, bro
     assert "MOU-2568-001" in cells
     # Printing leaves the form where it was.
     expect(page).to_have_url(f"{live_server}/admin/reports/mous/")
+
+
+@pytest.fixture
+def teacher(app, reference):
+    """A teacher of a college, and a viewer (who sees IDs masked) to print their record."""
+    with app.app_context():
+        college = db.session.scalar(select(Agency).where(Agency.code == "C5201"))
+        record = Teacher(
+            national_id=make_national_id("310010000001"),
+            prefix="นาย",
+            first_name="ศานนท์",
+            last_name="ใจดี",
+            college=college,
+        )
+        db.session.add(record)
+        db.session.commit()
+        teacher_id = record.id
+    make_user(app, "viewer")
+    return teacher_id
+
+
+def test_viewer_picks_a_teacher_by_name_and_prints_the_record(
+    app, teacher, live_server, browser_page
+):
+    page = browser_page
+    page.goto(f"{live_server}/login")
+    page.fill("#email", USERS["viewer"])
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(f"{live_server}/admin/reports/teacher/")
+    page.wait_for_load_state("load")
+    page.click("#s2id_teacher a.select2-choice")
+    page.locator("#select2-drop:visible input.select2-input").fill("ศานนท์")
+    result = page.locator("#select2-drop:visible .select2-result-selectable", has_text="ใจดี")
+    result.first.click()
+    expect(page.locator("#s2id_teacher .select2-chosen")).to_contain_text("ศานนท์ ใจดี")
+    assert page.locator("input[name=teacher]").input_value() == str(teacher)
+
+    with page.expect_download() as pdf_download:
+        page.get_by_role("button", name="พิมพ์ PDF").click()
+    pdf = Path(pdf_download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert "นายศานนท์ ใจดี" in pdftotext(pdf)
+    # The record's page, reached from the teacher's page, starts with the teacher chosen.
+    page.goto(f"{live_server}/admin/reports/teacher/?teacher={teacher}")
+    expect(page.locator("#s2id_teacher .select2-chosen")).to_contain_text("ศานนท์ ใจดี")
