@@ -14,15 +14,12 @@ from typing import Any
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import InlineModelConverter
 from flask_admin.contrib.sqla.tools import is_relationship
-from sqlalchemy import String, and_, cast, or_, text
+from flask_admin.model.ajax import DEFAULT_PAGE_SIZE
+from sqlalchemy import String, and_, cast, or_, text, true
 
-from admin.search import PersonSearch, person_condition
+from admin.search import PersonSearch, like_escape, person_condition
 from thai.digits import to_arabic_digits
 from thai.text import normalize_text
-
-
-def _like_escape(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class PickerLoader(QueryAjaxModelLoader):
@@ -50,7 +47,7 @@ class PickerLoader(QueryAjaxModelLoader):
         query = super().get_query()
         return query.options(*self.load) if self.load else query
 
-    def get_list(self, term: str, offset: int = 0, limit: int = 10) -> Any:
+    def get_list(self, term: str, offset: int = 0, limit: int = DEFAULT_PAGE_SIZE) -> Any:
         query = self.get_query().filter(self.condition(term))
         if self.filters:
             table = self.model.__tablename__.lower()
@@ -69,13 +66,13 @@ class PickerLoader(QueryAjaxModelLoader):
             conditions.append(
                 or_(
                     *(
-                        cast(field, String).ilike(f"%{_like_escape(variant)}%", escape="\\")
+                        cast(field, String).ilike(f"%{like_escape(variant)}%", escape="\\")
                         for field in self._cached_fields
                         for variant in variants
                     )
                 )
             )
-        return and_(*conditions)
+        return and_(*conditions) if conditions else true()
 
 
 def picker_loader(model: Any, session: Any, name: str, field: str, options: dict) -> PickerLoader:

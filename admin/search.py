@@ -66,7 +66,8 @@ def _without_prefix(term: str) -> str:
     return term[end:]
 
 
-def _like_escape(term: str) -> str:
+def like_escape(term: str) -> str:
+    """A term for LIKE with its wildcards (and the escape character) taken literally."""
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -224,11 +225,11 @@ class PersonSearch:
         id_column = getattr(self.model, self.id_column)
         conditions: list[ColumnElement[bool]] = []
         for term in name_terms:
-            escaped = _like_escape(term)
+            escaped = like_escape(term)
             pattern = f"%{escaped}%" if len(term) >= TRIGRAM else f"% {escaped}%"
             conditions.append(names.ilike(pattern, escape="\\"))
         for term in id_terms:
-            escaped = _like_escape(term)
+            escaped = like_escape(term)
             pattern = f"%{escaped}%" if len(term) >= TRIGRAM else f"{escaped}%"
             conditions.append(id_column.like(pattern, escape="\\"))
         return and_(*conditions) if conditions else true()

@@ -155,6 +155,8 @@ def test_the_agency_picker_takes_every_word_and_thai_digits(viewer_client, lampa
     ]
     labels = [row[1] for row in lookup(viewer_client, COLLEGE_PICKER, "เทคนิค ลำปาง")]
     assert labels == ["วิทยาลัยเทคนิคลำปาง (C5202, ลำปาง)"]
+    # Nothing typed yet: every college (and only colleges).
+    assert len(lookup(viewer_client, COLLEGE_PICKER, "")) == len(LAMPANG) + 1
     # The kind filter still holds: an establishment is no college.
     assert lookup(viewer_client, COLLEGE_PICKER, "EST-001") == []
     # LIKE's wildcards are letters like any other.
