@@ -39,6 +39,7 @@ from admin.fields import ThaiModelConverter
 from admin.history import record_entries
 from admin.labels import filter_label
 from admin.listing import ListingMixin
+from admin.pickers import PickerViewMixin
 from admin.versioning import StaleGuard, VersionedViewMixin
 from exports import be_text, column_kind, safe_text, typed_value, write_xlsx
 from i18n import form_translations
@@ -243,7 +244,9 @@ class SecureBaseView(SecureMixin, StaleGuard, BaseView):
     """A custom page (imports, reports) behind the same login and role rules."""
 
 
-class SecureModelView(SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin, ModelView):
+class SecureModelView(
+    SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin, PickerViewMixin, ModelView
+):
     """A model screen: Thai labels, BE dates, masked IDs, safe exports, Thai form errors."""
 
     # Per-view switches; the user's role decides the rest (see the properties below).

@@ -1,4 +1,10 @@
-"""Search-as-you-type pickers for large related tables."""
+"""Search-as-you-type pickers for large related tables (admin/pickers.py loads them).
+
+The teacher and student pickers search as the lists do (admin/search.py), with one rule more:
+IDs, even complete ones, are searched only for users who may see personal data. A viewer
+typing digits into a picker finds nobody by ID, so the picker is no oracle for rebuilding a
+masked ID.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,17 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import null
+from sqlalchemy.orm import joinedload
 
-from models import AgencyKind, Student, Teacher
+from admin.search import STUDENT_SEARCH, TEACHER_SEARCH
+from models import Agency, AgencyKind
 from pdpa import sees_personal_data
+
+
+def agency_label(agency: Agency) -> str:
+    """An agency as a picker lists it: its name, code and province, so namesakes differ."""
+    where = ", ".join(str(part) for part in (agency.code, agency.province) if part)
+    return f"{agency.name_th} ({where})" if where else agency.name_th
 
 
 def agency_ref(*kinds: AgencyKind) -> dict[str, Any]:
@@ -19,6 +32,8 @@ def agency_ref(*kinds: AgencyKind) -> dict[str, Any]:
         "page_size": 20,
         "placeholder": _l("Type an agency code, name or abbreviation"),
         "minimum_input_length": 0,
+        "label": agency_label,
+        "load": (joinedload(Agency.province),),
     }
     if kinds:
         values = ", ".join(f"'{kind.value}'" for kind in kinds)
@@ -34,30 +49,13 @@ UNIT_REF = {
 }
 
 
-class PersonalColumn:
-    """An ID column a picker searches only for users who may see personal data.
-
-    For everyone else it stands for NULL, which matches no search: a viewer typing digits
-    into a teacher or student picker finds nobody by ID, so the picker is no oracle for
-    rebuilding a masked ID. The choice is made per query (SQLAlchemy asks each time).
-    """
-
-    def __init__(self, column: Any) -> None:
-        self.column = column
-
-    def __clause_element__(self) -> Any:
-        if sees_personal_data():
-            return self.column.__clause_element__()
-        return null()
-
-
 def personal_placeholder(with_id: Any, without_id: Any) -> LazyString:
     """A picker's hint that mentions IDs only to those whose typing searches them."""
     return LazyString(lambda: str(with_id if sees_personal_data() else without_id))
 
 
 TEACHER_REF = {
-    "fields": (PersonalColumn(Teacher.national_id), "first_name", "last_name"),
+    "person": TEACHER_SEARCH,
     "page_size": 20,
     "placeholder": personal_placeholder(
         _l("Type a national ID or a teacher's name"), _l("Type a teacher's name")
@@ -65,7 +63,7 @@ TEACHER_REF = {
     "minimum_input_length": 0,
 }
 STUDENT_REF = {
-    "fields": (PersonalColumn(Student.id_value), "first_name", "last_name"),
+    "person": STUDENT_SEARCH,
     "page_size": 20,
     "placeholder": personal_placeholder(
         _l("Type a student identifier or name"), _l("Type a student's name")

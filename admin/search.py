@@ -4,7 +4,8 @@
   a name; three letters or more match anywhere in it (FTS5 trigram on SQLite, pg_trgm on
   PostgreSQL, search_index.py), one or two letters match the start of a name.
 - A complete, valid national ID (or G-code), plain, dashed or spaced, finds exactly its
-  person, for everyone.
+  person: in a list for everyone, in a picker (admin/pickers.py) only for users who may see
+  personal data, since a picker answers as fast as one types and must be no oracle either.
 - Part of an ID (digits that are not a complete valid ID) is searched only for users who may
   see personal data (pdpa.sees_personal_data). For anyone else it matches nothing: a search
   that answered "someone's ID contains 31" would rebuild a masked ID digit by digit.
@@ -65,7 +66,8 @@ def _without_prefix(term: str) -> str:
     return term[end:]
 
 
-def _like_escape(term: str) -> str:
+def like_escape(term: str) -> str:
+    """A term for LIKE with its wildcards (and the escape character) taken literally."""
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -102,14 +104,22 @@ class PersonSearch:
     # ----------------------------------------------------------------- the condition
 
     def condition(
-        self, text: str | None, sees_personal_data: bool, dialect: str
+        self,
+        text: str | None,
+        sees_personal_data: bool,
+        dialect: str,
+        whole_ids_for_everyone: bool = True,
     ) -> ColumnElement[bool]:
-        """The SQL condition on the person model for what a user typed in the search box."""
+        """The SQL condition on the person model for what a user typed in the search box.
+
+        whole_ids_for_everyone False: a complete ID, too, is searched only for those who may
+        see personal data (the pickers); for anyone else it is part of an ID and finds nobody.
+        """
         typed = normalize_text(text or "")
         if not typed:
             return true()
         exact = self.exact_id(typed)
-        if exact is not None:
+        if exact is not None and (sees_personal_data or whole_ids_for_everyone):
             return getattr(self.model, self.id_column) == exact
         name_terms: list[str] = []
         id_terms: list[str] = []
@@ -215,11 +225,11 @@ class PersonSearch:
         id_column = getattr(self.model, self.id_column)
         conditions: list[ColumnElement[bool]] = []
         for term in name_terms:
-            escaped = _like_escape(term)
+            escaped = like_escape(term)
             pattern = f"%{escaped}%" if len(term) >= TRIGRAM else f"% {escaped}%"
             conditions.append(names.ilike(pattern, escape="\\"))
         for term in id_terms:
-            escaped = _like_escape(term)
+            escaped = like_escape(term)
             pattern = f"%{escaped}%" if len(term) >= TRIGRAM else f"{escaped}%"
             conditions.append(id_column.like(pattern, escape="\\"))
         return and_(*conditions) if conditions else true()
@@ -233,6 +243,14 @@ STUDENT_SEARCH = PersonSearch(
 )
 
 
+def person_condition(
+    search: PersonSearch, text: str | None, whole_ids_for_everyone: bool = True
+) -> ColumnElement[bool]:
+    """The condition on search's people for what the current user typed (lists and pickers)."""
+    dialect = db.session.get_bind().dialect.name
+    return search.condition(text, may_see_personal_data(), dialect, whole_ids_for_everyone)
+
+
 class PersonSearchMixin:
     """A list whose search box is the person search (before SecureModelView in the bases).
 
@@ -244,8 +262,7 @@ class PersonSearchMixin:
     person_key: str | None = None
 
     def person_condition(self, text: str | None) -> ColumnElement[bool]:
-        dialect = db.session.get_bind().dialect.name
-        condition = self.person_search.condition(text, may_see_personal_data(), dialect)
+        condition = person_condition(self.person_search, text)
         if self.person_key is None:
             return condition
         person = self.person_search.model

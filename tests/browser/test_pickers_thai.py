@@ -1,4 +1,5 @@
-"""A real browser: the pickers, the list filters and the file inputs speak the reader's language.
+"""A real browser: the pickers, the list filters and the file inputs speak the reader's language,
+and the pickers find and show what a person reads on the screen.
 
 select2 (the search-as-you-type pickers and the filters' selects) and the browser's file
 input draw their own words ("No matches found", "Choose file / No file chosen"); the base
@@ -12,6 +13,10 @@ import re
 import pytest
 from helpers import PASSWORD, USERS, admin_message, thai
 from playwright.sync_api import expect
+from sqlalchemy import select
+
+from models import Agency, Province, Teacher, db
+from thai.nid import format_national_id, make_national_id
 
 NOTHING_MATCHES = "ไม่มีหน่วยงานชื่อนี้ zzqx"
 
@@ -120,3 +125,55 @@ def test_file_inputs_are_labelled_in_the_readers_language(app, live_server, brow
     label = page.locator("label.custom-file-label[for=file]")
     expect(label).to_have_text("No file chosen")
     expect(label).to_have_attribute("data-browse", "Choose file")
+
+
+# Colleges whose names all end in ลำปาง: only the code and province beside each tell them apart.
+LAMPANG_COLLEGES = (
+    ("C5202", "วิทยาลัยเทคนิคลำปาง"),
+    ("C5203", "วิทยาลัยอาชีวศึกษาลำปาง"),
+    ("C5204", "วิทยาลัยเกษตรและเทคโนโลยีลำปาง"),
+    ("C5205", "วิทยาลัยการอาชีพเกาะคาลำปาง"),
+    ("C5206", "วิทยาลัยการอาชีพเถินลำปาง"),
+)
+ACTING_NID = make_national_id("310010000003")
+
+
+@pytest.mark.csrf
+def test_pickers_show_namesake_colleges_apart_and_find_a_person_as_written(
+    app, live_server, browser_page, tmp_path
+):
+    with app.app_context():
+        lampang = db.session.scalar(select(Province).where(Province.code == "52"))
+        db.session.add_all(
+            Agency(code=code, name_th=name, kind="college", province=lampang)
+            for code, name in LAMPANG_COLLEGES
+        )
+        db.session.add(
+            Teacher(
+                national_id=ACTING_NID,
+                prefix="ว่าที่ร้อยตรี",
+                first_name="ธนุ",
+                last_name="แสงทอง",
+            )
+        )
+        db.session.commit()
+    page = browser_page
+    log_in(page, live_server)
+    page.goto(f"{live_server}/admin/placement/new/")
+    drop = type_in_picker(page, "college", "ลำปาง")
+    results = drop.locator(".select2-result-selectable")
+    expect(results).to_have_count(len(LAMPANG_COLLEGES) + 1)
+    expect(results.filter(has_text="วิทยาลัยเทคนิคลำปาง (C5202, ลำปาง)")).to_have_count(1)
+    expect(results.filter(has_text="วิทยาลัยสารพัดช่างลำปาง (C5201, ลำปาง)")).to_have_count(1)
+    page.screenshot(path=str(tmp_path / "agency-picker-th.png"))
+    results.filter(has_text="C5203").click()
+    expect(page.locator("#s2id_college .select2-chosen")).to_have_text(
+        "วิทยาลัยอาชีวศึกษาลำปาง (C5203, ลำปาง)"
+    )
+
+    # The teacher as a letter names him, title glued on; then his ID as the screen shows it.
+    for typed in ("ว่าที่ร้อยตรีธนุ", format_national_id(ACTING_NID)):
+        drop = type_in_picker(page, "teacher", typed)
+        expect(drop.locator(".select2-result-selectable")).to_have_text(["ว่าที่ร้อยตรีธนุ แสงทอง"])
+        page.screenshot(path=str(tmp_path / "teacher-picker-th.png"))
+        page.keyboard.press("Escape")
