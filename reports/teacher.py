@@ -13,7 +13,7 @@ from flask import has_request_context
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, aliased
 
-from keys import record_id
+from keys import MAX_KEY, record_id
 from models import (
     Agency,
     CompetencyUnit,
@@ -44,7 +44,7 @@ from reports.model import (
 )
 from reports.words import lt, t
 from thai.names import full_name
-from thai.nid import NID_LENGTH, clean_national_id, format_national_id, mask_national_id
+from thai.nid import clean_national_id, format_national_id, mask_national_id
 
 NID_LABEL = lt("เลขประจำตัวประชาชน")
 NONE = "-"
@@ -55,8 +55,9 @@ NONE = "-"
 
 def parse_teacher(session: Session, text: str) -> Teacher:
     """Find a teacher by national ID, written with or without dashes and spaces, or by
-    the record's number (what the form's picker sends; a national ID has 13 digits)."""
-    if text.isascii() and text.isdigit() and len(text) < NID_LENGTH:
+    the record's number (what the form's picker sends: at most 10 digits, where a national
+    ID has 13)."""
+    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_KEY)):
         key = record_id(text)
         teacher = session.get(Teacher, key) if key is not None else None
         if teacher is None:

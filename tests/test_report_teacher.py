@@ -306,7 +306,7 @@ def test_filter_accepts_the_id_however_it_is_written(app, data, text):
     ("text", "expected"),
     [
         (NID[:-1] + str((int(NID[-1]) + 1) % 10), "ไม่ถูกต้อง: เลขตรวจสอบไม่ตรง"),
-        ("12345", "ไม่ถูกต้อง: ต้องมี 13 หลัก"),
+        ("123456789012", "ไม่ถูกต้อง: ต้องมี 13 หลัก"),
         ("3-1001-ABCDE-01-4", "ไม่ถูกต้อง: ต้องเป็นตัวเลขเท่านั้น"),
         (make_national_id("199999999999"), "ไม่พบครูเลขประจำตัวประชาชน"),
     ],
@@ -316,6 +316,13 @@ def test_bad_or_unknown_ids_are_refused_in_thai(app, data, text, expected):
         with pytest.raises(FilterError, match=expected) as error:
             parse_teacher(db.session, text)
         assert "เลขประจำตัวประชาชน" in str(error.value)
+
+
+def test_the_pickers_record_number_finds_the_teacher(app, data):
+    with app.app_context():
+        assert parse_teacher(db.session, str(data.teacher)).id == data.teacher
+        with pytest.raises(FilterError, match="ไม่พบครูที่เลือกในระบบ"):
+            parse_teacher(db.session, "999999")
 
 
 def test_filter_description_never_shows_the_whole_id(app, data):
