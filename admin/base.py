@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 from typing import Any
 
 from flask import (
@@ -47,6 +48,7 @@ from keys import MAX_KEY, record_ids
 from models import Choice, db
 from pdpa import sees_personal_data, show_national_id
 from thai.dates import bangkok_now, format_be, format_be_datetime
+from thai.phone import format_phone
 
 
 class AdminForm(FlaskForm):
@@ -86,9 +88,17 @@ def bool_icon_formatter(view: Any, value: bool, name: str) -> Markup:
     return Markup('<span class="fa {}" title="{}"></span>').format(icon, word)
 
 
+def money_formatter(view: Any, value: Decimal, name: str) -> str:
+    """Amounts (the only decimal columns) with thousands separators: "3,000,000.00"."""
+    return f"{value:,.2f}"
+
+
+# The columns that hold phone numbers, in every model that has one.
+PHONE_COLUMNS = frozenset({"phone", "contact_phone"})
 LIST_FORMATTERS = {
     **typefmt.BASE_FORMATTERS,
     bool: bool_icon_formatter,
+    Decimal: money_formatter,
     dt.datetime: be_datetime_formatter,
     dt.date: be_date_formatter,
 }
@@ -248,6 +258,14 @@ class SecureModelView(
     SecureMixin, StaleGuard, ListingMixin, VersionedViewMixin, PickerViewMixin, ModelView
 ):
     """A model screen: Thai labels, BE dates, masked IDs, safe exports, Thai form errors."""
+
+    def _get_list_value(
+        self, context: Any, model: Any, name: str, column_formatters: Any, type_formatters: Any
+    ) -> Any:
+        # Phone numbers read as people write them ("081-234-5678"), however they were typed.
+        if name in PHONE_COLUMNS and name not in column_formatters:
+            return format_phone(getattr(model, name, None))
+        return super()._get_list_value(context, model, name, column_formatters, type_formatters)
 
     # Per-view switches; the user's role decides the rest (see the properties below).
     allow_create = True

@@ -19,9 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from wtforms.validators import NumberRange, Optional
 
-from admin.base import SecureModelView, choice_filter, choice_formatter
+from admin.base import SecureModelView, choice_filter, choice_formatter, choice_label
 from admin.labels import LABELS
 from admin.refs import COLLEGES, UNIT_REF, agency_ref
+from admin.related import Cell as Column
+from admin.related import related
 from admin.validators import strip_filter
 from models import (
     CollegeFieldGroup,
@@ -309,6 +311,21 @@ class CurriculumView(SecureModelView):
     column_formatters_detail = {
         **column_formatters,
         "qualification_coverage": coverage_formatter,
+        "alignments": related(
+            "alignments",
+            (
+                Column(
+                    _l("Unit code"),
+                    lambda a: a.unit.code,
+                    ("unit.details_view", lambda a: a.unit_id),
+                ),
+                Column(_l("Unit of competence"), lambda a: a.unit.title),
+                Column(_l("Coverage"), lambda a: choice_label(Coverage, a.coverage)),
+                Column(_l("Notes"), lambda a: a.notes),
+            ),
+            _l("This curriculum is not aligned with any unit of competence yet."),
+            order=lambda a: a.unit.code,
+        ),
     }
     form_columns = (
         "code",

@@ -35,6 +35,7 @@ from admin.placement_forms import ClipDurationField, check_placement_form, clip_
 from admin.placement_moves import PlacementMovesMixin
 from admin.placement_page import placement_panel, plan_document_formatter, step_label
 from admin.refs import COLLEGES, HOSTS, TEACHER_REF, UNIT_REF, agency_ref
+from admin.related import Cell, related
 from admin.search import TEACHER_SEARCH, PersonSearchMixin
 from admin.validators import NotBefore, PdfUploadField
 from models import (
@@ -48,7 +49,7 @@ from models import (
 )
 from processes import placement_flow as flow
 from processes import placement_rules as rules
-from thai.dates import fiscal_year_label
+from thai.dates import fiscal_year_label, format_be
 
 CATEGORY = _l("Industry placements")
 FY_RANGE = NumberRange(min=2500, max=2700, message=_l("Enter a Buddhist Era year, e.g. 2568."))
@@ -148,6 +149,18 @@ class PlacementRoundView(SecureModelView):
     column_searchable_list = ("title",)
     column_default_sort = ("fiscal_year", True)
     column_formatters = {"fiscal_year": fiscal_year_formatter}
+    column_formatters_detail = {
+        **column_formatters,
+        "steps": related(
+            "steps",
+            (
+                Cell(_l("Step"), lambda s: s.title),
+                Cell(_l("Starts on"), lambda s: format_be(s.starts_on), nowrap=True),
+                Cell(_l("Ends on"), lambda s: format_be(s.ends_on), nowrap=True),
+            ),
+            _l("The round has no calendar yet."),
+        ),
+    }
     form_columns = ("fiscal_year", "title", "letter_ref", "application_deadline", "budget", "notes")
     form_args = {
         "fiscal_year": {

@@ -8,6 +8,7 @@ from wtforms.validators import NumberRange
 from admin.base import SecureModelView
 from admin.labels import LABELS
 from admin.refs import UNIT_REF
+from admin.related import Cell, related
 from admin.validators import strip_filter
 from models import CompetencyUnit, Occupation, Qualification, Sector, UnitElement
 
@@ -69,6 +70,23 @@ class CompetencyUnitView(SecureModelView):
         "updated_at",
     )
     column_export_list = ("code", "title", "qualifications")
+    column_formatters_detail = {
+        "qualifications": related(
+            "qualifications",
+            (
+                Cell(
+                    _l("Code"),
+                    lambda q: q.code,
+                    ("qualification.details_view", lambda q: q.id),
+                    True,
+                ),
+                Cell(_l("Occupational qualification"), lambda q: q.title),
+                Cell(_l("Level"), lambda q: q.level),
+            ),
+            _l("This unit belongs to no occupational qualification yet."),
+            order=lambda q: q.code,
+        )
+    }
     column_searchable_list = ("code", "title")
     column_filters = ("qualifications.code", "qualifications.level")
     column_sortable_list = ("code", "title")

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from admin.fields import NationalIdField
 from admin.hubs import HUB_HELPERS, Section, agency_link_formatter
 from admin.labels import LABELS
 from admin.refs import COLLEGES, QUALIFICATION_REF, TEACHER_REF, UNIT_REF, agency_ref
+from admin.related import Cell, related
 from admin.reports import download_name
 from admin.search import TEACHER_SEARCH, PersonSearchMixin
 from admin.validators import NotBefore, email_validator, phone_validator, strip_filter
@@ -279,6 +281,25 @@ class CertificateView(SecureModelView):
 
 class TrainingView(SecureModelView):
     column_labels = LABELS
+    column_formatters_detail = {
+        "attendances": related(
+            "attendances",
+            (
+                Cell(
+                    _l("Teacher"),
+                    lambda a: a.teacher.full_name,
+                    ("teacher.details_view", lambda a: a.teacher_id),
+                ),
+                Cell(
+                    _l("College"),
+                    lambda a: a.teacher.college.name_th if a.teacher.college else None,
+                ),
+                Cell(_l("Completed"), lambda a: _("Yes") if a.completed else _("No")),
+            ),
+            _l("No teacher has attended this training yet."),
+            order=lambda a: (a.teacher.first_name, a.teacher.last_name),
+        )
+    }
     column_list = ("title", "provider", "excellence_field", "start_on", "end_on", "hours")
     column_details_list = (
         "title",
