@@ -19,7 +19,7 @@ from importers.lookups import AgencyIndex, AgencyRef
 from importers.results import UPDATED, RowTable
 from importers.store import in_chunks
 from models import Agency, Mou, MouParty
-from thai.dates import format_be
+from thai.dates import thai_date
 
 FIELDS = ("title", "signed_on", "expires_on", "scope")
 # Parties are listed one a line, or separated by "," or ";".
@@ -170,8 +170,8 @@ class MouImporter(Importer):
             rows,
             position,
             "expires_on",
-            f"{self.header('expires_on')} ({format_be(ends)}) อยู่ก่อน{self.header('signed_on')} "
-            f"({format_be(signed)}) กรุณาตรวจสอบวันที่และปี พ.ศ. "
+            f"{self.header('expires_on')} ({thai_date(ends)}) อยู่ก่อน{self.header('signed_on')} "
+            f"({thai_date(signed)}) กรุณาตรวจสอบวันที่และปี พ.ศ. "
             "(ถ้าไม่มีวันสิ้นสุดให้เว้นว่าง)",
         )
 

@@ -41,7 +41,7 @@ from importers.results import NEW, ImportResult, RowTable, nones, objects
 from importers.store import BulkTable
 from models import Agency, CompetencyUnit, Placement, PlacementRound, Teacher
 from processes import placement_flow
-from thai.dates import format_be, parse_be_year
+from thai.dates import parse_be_year, thai_date
 from thai.names import split_name
 from thai.text import normalize_text
 
@@ -406,7 +406,7 @@ class PlacementImporter(ResultMovesMixin, Importer):
             rows.add_problem(
                 position,
                 end_header,
-                f"วันสิ้นสุดการฝึก ({format_be(end)}) ต้องไม่ก่อนวันเริ่มฝึก ({format_be(start)})",
+                f"วันสิ้นสุดการฝึก ({thai_date(end)}) ต้องไม่ก่อนวันเริ่มฝึก ({thai_date(start)})",
             )
 
     def compare(self, rows: RowTable, positions: np.ndarray) -> None:

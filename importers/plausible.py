@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from thai.dates import BE_OFFSET, academic_year, fiscal_year_range, format_be
+from thai.dates import BE_OFFSET, academic_year, fiscal_year_range, thai_date
 
 # Teachers and scholarship students: nobody on a roster is younger or older than this.
 MIN_AGE = 15
@@ -47,7 +47,7 @@ def birth_date(raw: object, value: date | None, today: date) -> str | None:
     earliest = _years_before(today, MAX_AGE + 1) + timedelta(days=1)
     latest = _years_before(today, MIN_AGE)
     accepted = (
-        f"(ต้องอายุ {MIN_AGE}–{MAX_AGE} ปี คือเกิดระหว่าง {format_be(earliest)} ถึง {format_be(latest)})"
+        f"(ต้องอายุ {MIN_AGE}–{MAX_AGE} ปี คือเกิดระหว่าง {thai_date(earliest)} ถึง {thai_date(latest)})"
     )
     if value > today:
         return f"วันเกิด {_quote(raw)} เป็นวันในอนาคต ซึ่งไม่น่าเป็นไปได้ {accepted}"
@@ -67,8 +67,8 @@ def placement_date(raw: object, value: date | None, fiscal_year_be: int) -> str 
     if first <= value <= last:
         return None
     return (
-        f"วันที่ {_quote(raw)} ({format_be(value)}) อยู่นอกช่วงของรอบปีงบประมาณ {fiscal_year_be} "
-        f"(ต้องอยู่ระหว่าง {format_be(first)} ถึง {format_be(last)} "
+        f"วันที่ {_quote(raw)} ({thai_date(value)}) อยู่นอกช่วงของรอบปีงบประมาณ {fiscal_year_be} "
+        f"(ต้องอยู่ระหว่าง {thai_date(first)} ถึง {thai_date(last)} "
         f"คือปีงบประมาณ {fiscal_year_be} หรือ {fiscal_year_be + 1})"
     )
 
@@ -82,8 +82,8 @@ def mou_date(raw: object, value: date | None, today: date) -> str | None:
     if MOU_EARLIEST <= value <= latest:
         return None
     return (
-        f"วันที่ {_quote(raw)} ({format_be(value)}) ไม่น่าเป็นไปได้สำหรับบันทึกข้อตกลง "
-        f"(ต้องอยู่ระหว่าง {format_be(MOU_EARLIEST)} ถึง {format_be(latest)})"
+        f"วันที่ {_quote(raw)} ({thai_date(value)}) ไม่น่าเป็นไปได้สำหรับบันทึกข้อตกลง "
+        f"(ต้องอยู่ระหว่าง {thai_date(MOU_EARLIEST)} ถึง {thai_date(latest)})"
     )
 
 

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 import audit
 from models import AuditLog, ImportBatch, ImportStatus, db
-from thai.dates import bangkok_now, format_be
+from thai.dates import bangkok_now, format_be, thai_date
 
 # Tables whose rows are the history itself, never records a batch created.
 HISTORY_TABLES = {AuditLog.__tablename__, ImportBatch.__tablename__}
@@ -317,7 +317,7 @@ def later_changes(
         what = "ถูกลบ" if row.action == "delete" else "ถูกแก้ไข"
         by = f" โดย {row.user_email}" if row.user_email else ""
         via = f" (การนำเข้าครั้งที่ {row.batch_id})" if row.batch_id else ""
-        reasons.append(f"{name} {what}หลังการนำเข้านี้ เมื่อ {format_be(row.at)}{by}{via}")
+        reasons.append(f"{name} {what}หลังการนำเข้านี้ เมื่อ {thai_date(row.at)}{by}{via}")
     if len(latest) > NAMED:
         reasons.append(f"และอีก {len(latest) - NAMED:,} รายการที่ถูกแก้ไขหลังการนำเข้านี้")
     return reasons

@@ -23,7 +23,7 @@ from models import ExamResult, Placement, PlacementEvent, PlacementStep, Teacher
 from processes import bank
 from processes.calendar import now
 from processes.placement_rules import OPEN_STEPS, mou_refusal
-from thai.dates import bangkok, format_be
+from thai.dates import bangkok, format_be, thai_date
 
 __all__ = [
     "BULK_MOVES",
@@ -186,7 +186,7 @@ def add_event(
 
 def test_note(result: str, tested_on: dt.date, note: str | None) -> str:
     """Return the event note of a test: its result and date (Thai, as records are), then note."""
-    text = f"ผลการทดสอบ: {ExamResult.thai_labels()[result]} (ทดสอบวันที่ {format_be(tested_on)})"
+    text = f"ผลการทดสอบ: {ExamResult.thai_labels()[result]} (ทดสอบวันที่ {thai_date(tested_on)})"
     return f"{text} — {note}" if note else text
 
 

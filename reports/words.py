@@ -31,14 +31,14 @@ def lt(thai: str, **values: Any) -> LazyString:
 
 
 def settle(value: Any) -> Any:
-    """Return a built report (or any part of it) with its lazy words made plain text in the
-    current language, so the renderers draw strings."""
+    """Return a copy of a built report (or any part of it) with its lazy words made plain
+    text in the current language, so the renderers draw strings. A copy: the report's
+    columns are often the module's own, which must stay lazy for the next printout."""
     if isinstance(value, LazyString):
         return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            setattr(value, field.name, settle(getattr(value, field.name)))
-        return value
+        changes = {f.name: settle(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
     if isinstance(value, list):
         return [settle(item) for item in value]
     if isinstance(value, tuple):

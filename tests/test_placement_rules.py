@@ -84,8 +84,8 @@ def test_the_mou_rule_at_the_edges_of_its_dates(session, signed_on, expires_on, 
         placement_flow.move(session, placement, "eligible")
     else:
         assert reason == (
-            "No MOU between the host and the teacher's college is in force from 17 มี.ค. 2568 "
-            "to 30 พ.ค. 2568, and the placement has no joint education development exception."
+            "No MOU between the host and the teacher's college is in force from 17 Mar 2025 "
+            "to 30 May 2025, and the placement has no joint education development exception."
         )
         with pytest.raises(MoveRefused):
             placement_flow.move(session, placement, "eligible")

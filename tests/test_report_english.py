@@ -18,6 +18,7 @@ from test_report_layout import texts_of
 
 from models import db
 from reports import REPORTS, Viewer, build_report, render
+from reports.model import Table
 from seed.demo import load_demo
 
 THAI = re.compile(r"[\u0e00-\u0e7f]+")
@@ -44,7 +45,10 @@ def printouts(tmp_path_factory, databases):
                 with app.test_request_context(), force_locale(language):
                     report = build_report(db.session, name, filters[name], Viewer())
                     pdf = pdftotext(render(report, "pdf"))
-                    texts[name, language] = (texts_of(report), pdf)
+                    titles = [
+                        c.title for b in report.blocks if isinstance(b, Table) for c in b.columns
+                    ]
+                    texts[name, language] = (texts_of(report), pdf, titles)
         values = data_values()
         db.session.remove()
         db.engine.dispose()
@@ -64,14 +68,18 @@ def without(text: str, values: list[str]) -> str:
 @pytest.mark.parametrize("name", list(REPORTS))
 def test_an_english_printout_has_no_thai_but_data(printouts, name):
     texts, values = printouts
-    printed, pdf = texts[name, "en"]
+    printed, pdf, _titles = texts[name, "en"]
     # Each text the report prints (title, filters, headers, cells, notes), less its data.
     thai = {word for text in printed for word in THAI.findall(without(text, values))}
     assert sorted(thai) == []
     assert not THAI_MONTH.search(pdf)
     # The running header and footer too: printed on a date in CE, "Page 1 of N".
     assert ENGLISH_DATE.search(pdf) and "Page 1 of" in pdf
-    thai_pdf = texts[name, "th"][1]
+    # The Thai printout built after it is Thai throughout: the English one changed nothing
+    # of the report's own words (its columns are the module's).
+    thai_texts, thai_pdf, thai_titles = texts[name, "th"]
+    assert thai_titles and all(THAI.search(title) for title in thai_titles)
+    assert THAI.search(thai_texts[0])
     assert "พิมพ์เมื่อ" in thai_pdf and "หน้า 1 จาก" in thai_pdf and "Printed" not in thai_pdf
 
 

@@ -406,9 +406,10 @@ def _to_bangkok_date(d: date) -> date:
     return d
 
 
-def english() -> bool:
-    """Whether dates are shown the English way (CE years, English month names)."""
-    return language() == "en"
+def english(written_in: str | None = None) -> bool:
+    """Whether dates are shown the English way (CE years, English month names): in the
+    reader's language, unless the text they go into is written in a given language."""
+    return (written_in or language()) == "en"
 
 
 def _format_english(d: date, style: Style) -> str:
@@ -421,16 +422,23 @@ def _format_english(d: date, style: Style) -> str:
     raise ValueError(f"unknown date style {style!r}; use 'short', 'long' or 'numeric'")
 
 
-def format_be(d: date | None, style: Style = "short", *, thai_digits: bool = False) -> str:
+def format_be(
+    d: date | None,
+    style: Style = "short",
+    *,
+    thai_digits: bool = False,
+    written_in: str | None = None,
+) -> str:
     """Format a date with a BE year: short "24 ม.ค. 2568", long, or numeric "24/01/2568".
 
-    For an English reader the date reads "24 Jan 2025" (CE). Thai digits are Thai only:
-    asking for them (official letters) always gives the Thai date.
+    For an English reader the date reads "24 Jan 2025" (CE); a date that goes into a text
+    written in Thai (written_in="th") stays Thai whoever reads it. Thai digits are Thai
+    only: asking for them (official letters) always gives the Thai date.
     """
     if d is None or is_blank(d):
         return ""
     d = _to_bangkok_date(d)
-    if english() and not thai_digits:
+    if english(written_in) and not thai_digits:
         return _format_english(d, style)
     year = d.year + BE_OFFSET
     if style == "short":
@@ -444,17 +452,26 @@ def format_be(d: date | None, style: Style = "short", *, thai_digits: bool = Fal
     return to_thai_digits(text) if thai_digits else text
 
 
+def thai_date(d: date | None) -> str:
+    """A date for a text written in Thai ("24 ม.ค. 2568"), whoever reads it."""
+    return format_be(d, written_in="th")
+
+
 def format_be_datetime(
-    dt: datetime | None, style: Style = "short", *, thai_digits: bool = False
+    dt: datetime | None,
+    style: Style = "short",
+    *,
+    thai_digits: bool = False,
+    written_in: str | None = None,
 ) -> str:
     """Format a date and time the Thai way: "24 ม.ค. 2568 16:45 น." (Bangkok time)."""
     if dt is None or is_blank(dt):
         return ""
     if dt.tzinfo is not None:
         dt = dt.astimezone(BANGKOK)
-    if english() and not thai_digits:
+    if english(written_in) and not thai_digits:
         return f"{format_be(dt.date(), style)} {dt.hour:02d}:{dt.minute:02d}"
-    text = f"{format_be(dt.date(), style)} {dt.hour:02d}:{dt.minute:02d} น."
+    text = f"{format_be(dt.date(), style, written_in='th')} {dt.hour:02d}:{dt.minute:02d} น."
     return to_thai_digits(text) if thai_digits else text
 
 
