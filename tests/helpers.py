@@ -251,3 +251,21 @@ def data_values(*spreadsheets: bytes) -> list[str]:
         texts.extend(str(v) for v in cells.stack().tolist())
     values = {" ".join(line.split()) for text in texts for line in [text, *text.splitlines()]}
     return sorted((v for v in values if len(v) > 1), key=len, reverse=True)
+
+
+def add_teacher(app, college_code="C5201"):
+    """Add นายศานนท์ ใจดี (TEACHER_NID) of a college of the reference data; return the id."""
+    from models import Agency, Teacher
+
+    with app.app_context():
+        college = db.session.scalar(select(Agency).where(Agency.code == college_code))
+        record = Teacher(
+            national_id=TEACHER_NID,
+            prefix="นาย",
+            first_name="ศานนท์",
+            last_name="ใจดี",
+            college=college,
+        )
+        db.session.add(record)
+        db.session.commit()
+        return record.id

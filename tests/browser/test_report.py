@@ -9,12 +9,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import PASSWORD, USERS, make_user, pdftotext
+from helpers import PASSWORD, USERS, add_teacher, make_user, pdftotext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from models import Agency, Mou, MouParty, Teacher, db
-from thai.nid import make_national_id
+from models import Agency, Mou, MouParty, db
 
 # Kept where a reviewer looks at them after the run.
 INDEX_SCREENSHOT = Path("/tmp/report-admin-index.png")  # noqa: S108
@@ -80,20 +79,8 @@ def test_viewer_prints_the_mou_register_from_the_menu(app, mou, live_server, bro
 @pytest.fixture
 def teacher(app, reference):
     """A teacher of a college, and a viewer (who sees IDs masked) to print their record."""
-    with app.app_context():
-        college = db.session.scalar(select(Agency).where(Agency.code == "C5201"))
-        record = Teacher(
-            national_id=make_national_id("310010000001"),
-            prefix="นาย",
-            first_name="ศานนท์",
-            last_name="ใจดี",
-            college=college,
-        )
-        db.session.add(record)
-        db.session.commit()
-        teacher_id = record.id
     make_user(app, "viewer")
-    return teacher_id
+    return add_teacher(app)
 
 
 def test_viewer_picks_a_teacher_by_name_and_prints_the_record(

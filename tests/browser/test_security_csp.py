@@ -9,11 +9,10 @@ Flask-Admin wires with onclick="..." are used.
 from __future__ import annotations
 
 import pytest
-from helpers import PASSWORD, TEACHER_NID, USERS
+from helpers import PASSWORD, USERS, add_teacher
 from playwright.sync_api import expect
-from sqlalchemy import select
 
-from models import Agency, Teacher, db
+from models import Teacher, db
 
 RECORD_VIOLATIONS = """
 window.__csp = [];
@@ -25,18 +24,7 @@ document.addEventListener('securitypolicyviolation', function (e) {
 
 @pytest.fixture
 def teacher(app, live_server):
-    with app.app_context():
-        college = db.session.scalar(select(Agency).where(Agency.code == "C5201"))
-        record = Teacher(
-            national_id=TEACHER_NID,
-            prefix="นาย",
-            first_name="ศานนท์",
-            last_name="ใจดี",
-            college=college,
-        )
-        db.session.add(record)
-        db.session.commit()
-        return record.id
+    return add_teacher(app)
 
 
 def test_the_admin_works_under_the_policy(app, live_server, browser_page, teacher):
